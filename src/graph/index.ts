@@ -1,0 +1,28 @@
+/**
+ * Build graphs: immutable states (`image`, `local`, `State.run`, `State.file`) marshalled into a
+ * Merkle DAG of ops keyed by content digest. See ops.ts for what goes into a key and why.
+ */
+export { canonicalJson } from './canonical.js';
+export type {
+  ChownSpec,
+  ExecMount,
+  ExecOp,
+  FileAction,
+  FileOp,
+  ImageSourceOp,
+  LocalSourceOp,
+  Op,
+  Vertex,
+  VertexMeta,
+} from './ops.js';
+export {
+  type Definition,
+  type RunOptions,
+  State,
+  type StateFileAction,
+  type StateMount,
+  image,
+  local,
+  marshal,
+  vertexDigest,
+} from './state.js';
