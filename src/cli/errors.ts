@@ -5,7 +5,11 @@
 import { isManifoldError } from '../errors/index.js';
 
 /** Writes `err` to stderr as a user would want to read it; returns the exit code. */
-export function reportError(err: unknown, debug: boolean, write: (s: string) => void = (s) => process.stderr.write(s)): number {
+export function reportError(
+  err: unknown,
+  debug: boolean,
+  write: (s: string) => void = (s) => process.stderr.write(s),
+): number {
   if (isManifoldError(err)) {
     write(`ERROR: ${err.message}\n`);
     if (err.hint) write(`hint: ${err.hint}\n`);

@@ -8,6 +8,8 @@ export function registerVersion(program: Command): void {
     .command('version')
     .description('Show the Manifold version')
     .action(() => {
-      process.stdout.write(`manifold v${manifoldVersion()} (node ${process.version}, ${formatPlatform(hostPlatform())})\n`);
+      process.stdout.write(
+        `manifold v${manifoldVersion()} (node ${process.version}, ${formatPlatform(hostPlatform())})\n`,
+      );
     });
 }

@@ -17,12 +17,12 @@ export type {
 } from './ops.js';
 export {
   type Definition,
+  image,
+  local,
+  marshal,
   type RunOptions,
   State,
   type StateFileAction,
   type StateMount,
-  image,
-  local,
-  marshal,
   vertexDigest,
 } from './state.js';

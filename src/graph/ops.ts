@@ -114,7 +114,13 @@ export type FileAction =
       readonly createDestPath: boolean;
       readonly dirCopyContents: boolean;
     }
-  | { readonly action: 'mkdir'; readonly path: string; readonly mode: number; readonly parents: boolean; readonly chown?: ChownSpec }
+  | {
+      readonly action: 'mkdir';
+      readonly path: string;
+      readonly mode: number;
+      readonly parents: boolean;
+      readonly chown?: ChownSpec;
+    }
   | {
       readonly action: 'mkfile';
       readonly path: string;

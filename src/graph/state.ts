@@ -9,7 +9,16 @@
 import { createHash } from 'node:crypto';
 import type { Digest } from '../oci/digest.js';
 import { canonicalJson } from './canonical.js';
-import type { ExecMount, ExecOp, FileAction, ImageSourceOp, LocalSourceOp, Op, Vertex, VertexMeta } from './ops.js';
+import type {
+  ExecMount,
+  ExecOp,
+  FileAction,
+  ImageSourceOp,
+  LocalSourceOp,
+  Op,
+  Vertex,
+  VertexMeta,
+} from './ops.js';
 
 interface Node {
   readonly vertex: Vertex;
@@ -29,7 +38,13 @@ function makeNode(op: Op, inputs: readonly Node[], meta: VertexMeta | undefined)
 
 /** A mount of another state into an exec op (its root is mounted by the op itself). */
 export type StateMount =
-  | { readonly type: 'bind'; readonly target: string; readonly from: State; readonly source?: string; readonly readonly?: boolean }
+  | {
+      readonly type: 'bind';
+      readonly target: string;
+      readonly from: State;
+      readonly source?: string;
+      readonly readonly?: boolean;
+    }
   | (Extract<ExecMount, { type: 'cache' }> & { readonly from?: State })
   | Extract<ExecMount, { type: 'tmpfs' | 'secret' | 'ssh' }>;
 
@@ -155,7 +170,12 @@ export function local(
   options: { include?: readonly string[]; exclude?: readonly string[] } = {},
   meta?: VertexMeta,
 ): State {
-  const op: LocalSourceOp = { kind: 'local', name, include: [...(options.include ?? [])], exclude: [...(options.exclude ?? [])] };
+  const op: LocalSourceOp = {
+    kind: 'local',
+    name,
+    include: [...(options.include ?? [])],
+    exclude: [...(options.exclude ?? [])],
+  };
   return State.fromOp(op, [], meta);
 }
 

@@ -6,22 +6,22 @@
 export { InvalidPlatformError } from './errors.js';
 export { hostPlatform } from './host.js';
 export {
-  type PlatformMatcher,
-  type VectorOptions,
   anyOf,
   bestMatch,
   compatibilityVector,
   matchRank,
   only,
   onlyStrict,
+  type PlatformMatcher,
+  type VectorOptions,
 } from './match.js';
 export { KNOWN_ARCH, KNOWN_OS, normalizeArch, normalizeOs } from './names.js';
 export {
-  type ParsePlatformOptions,
-  type Platform,
   formatPlatform,
   normalize,
   normalizePlatform,
+  type ParsePlatformOptions,
+  type Platform,
   parsePlatform,
   parsePlatformList,
   platformEquals,

@@ -9,7 +9,7 @@
  * Matchers are plain functions and combine; `only` accepts the vector, `onlyStrict` just the
  * platform itself, and `orderedComparer` ranks candidates by their place in the vector.
  */
-import { type Platform, formatPlatform, normalize } from './parse.js';
+import { formatPlatform, normalize, type Platform } from './parse.js';
 
 /** Decides whether a platform is acceptable. */
 export type PlatformMatcher = (p: Platform) => boolean;
@@ -27,7 +27,8 @@ export function compatibilityVector(p: Platform, options: VectorOptions = {}): P
   const base = normalize(p);
   const { os } = base;
   const variant = base.variant ?? '';
-  const at = (architecture: string, v: string): Platform => (v ? { os, architecture, variant: v } : { os, architecture });
+  const at = (architecture: string, v: string): Platform =>
+    v ? { os, architecture, variant: v } : { os, architecture };
   switch (base.architecture) {
     case 'amd64': {
       const start = AMD64_LEVELS.indexOf(variant);

@@ -91,6 +91,22 @@ export const KNOWN_VARIANTS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   ['arm', new Set(['v5', 'v6', 'v7', 'v8'])],
   [
     'arm64',
-    new Set(['v8.1', 'v8.2', 'v8.3', 'v8.4', 'v8.5', 'v8.6', 'v8.7', 'v8.8', 'v8.9', 'v9', 'v9.1', 'v9.2', 'v9.3', 'v9.4', 'v9.5']),
+    new Set([
+      'v8.1',
+      'v8.2',
+      'v8.3',
+      'v8.4',
+      'v8.5',
+      'v8.6',
+      'v8.7',
+      'v8.8',
+      'v8.9',
+      'v9',
+      'v9.1',
+      'v9.2',
+      'v9.3',
+      'v9.4',
+      'v9.5',
+    ]),
   ],
 ]);

@@ -45,7 +45,10 @@ export function parsePlatform(spec: string, options: ParsePlatformOptions = {}):
   parts.forEach((part, index) => {
     if (part === '') throw new InvalidPlatformError(input, `component ${index + 1} is empty`);
     if (index > 0 && !COMPONENT.test(part)) {
-      throw new InvalidPlatformError(input, `"${part}" is not a valid component: use letters, digits, "_", "." or "-"`);
+      throw new InvalidPlatformError(
+        input,
+        `"${part}" is not a valid component: use letters, digits, "_", "." or "-"`,
+      );
     }
   });
 
@@ -56,7 +59,10 @@ export function parsePlatform(spec: string, options: ParsePlatformOptions = {}):
     return finish(input, 'linux', first, second ?? '', undefined);
   }
   if (!KNOWN_OS.has(os)) {
-    throw new InvalidPlatformError(input, `unknown operating system "${osPart.os}" (known: ${[...KNOWN_OS].join(', ')})`);
+    throw new InvalidPlatformError(
+      input,
+      `unknown operating system "${osPart.os}" (known: ${[...KNOWN_OS].join(', ')})`,
+    );
   }
   return finish(input, os, second ?? '', third ?? '', osPart.version);
 }
@@ -64,17 +70,27 @@ export function parsePlatform(spec: string, options: ParsePlatformOptions = {}):
 /** A bare component: an architecture (on linux) or, given a host, an os. */
 function parseSingle(input: string, word: string, host: Platform | undefined): Platform {
   if (!COMPONENT.test(word)) {
-    throw new InvalidPlatformError(input, `"${word}" is not a valid component: use letters, digits, "_", "." or "-"`);
+    throw new InvalidPlatformError(
+      input,
+      `"${word}" is not a valid component: use letters, digits, "_", "." or "-"`,
+    );
   }
   const os = normalizeOs(word);
   if (KNOWN_OS.has(os) && !KNOWN_ARCH.has(normalizeArch(word, '').architecture)) {
-    if (!host) throw new InvalidPlatformError(input, `"${word}" names an os but no architecture: write ${os}/ARCH`);
+    if (!host)
+      throw new InvalidPlatformError(input, `"${word}" names an os but no architecture: write ${os}/ARCH`);
     return finish(input, os, host.architecture, host.variant ?? '', undefined);
   }
   return finish(input, 'linux', word, '', undefined);
 }
 
-function finish(input: string, os: string, arch: string, variant: string, osVersion: string | undefined): Platform {
+function finish(
+  input: string,
+  os: string,
+  arch: string,
+  variant: string,
+  osVersion: string | undefined,
+): Platform {
   const normalized = normalizeArch(arch, variant);
   if (!KNOWN_ARCH.has(normalized.architecture)) {
     throw new InvalidPlatformError(
@@ -82,7 +98,8 @@ function finish(input: string, os: string, arch: string, variant: string, osVers
       `unknown architecture "${arch}" (known: ${[...KNOWN_ARCH].join(', ')}, and the aliases x86_64, aarch64, armhf, armel, i386)`,
     );
   }
-  if (normalized.architecture === '386' && variant !== '') throw new InvalidPlatformError(input, '386 takes no variant');
+  if (normalized.architecture === '386' && variant !== '')
+    throw new InvalidPlatformError(input, '386 takes no variant');
   checkVariant(input, normalized.architecture, normalized.variant);
   return build(os, normalized.architecture, normalized.variant, osVersion);
 }
@@ -101,7 +118,10 @@ function checkVariant(input: string, architecture: string, variant: string): voi
 function splitOsVersion(input: string, os: string): { os: string; version: string | undefined } {
   if (!os.includes('(')) {
     if (os !== '' && !COMPONENT.test(os)) {
-      throw new InvalidPlatformError(input, `"${os}" is not a valid component: use letters, digits, "_", "." or "-"`);
+      throw new InvalidPlatformError(
+        input,
+        `"${os}" is not a valid component: use letters, digits, "_", "." or "-"`,
+      );
     }
     return { os, version: undefined };
   }
@@ -143,13 +163,19 @@ export function normalizePlatform(spec: string): string {
  * Parses platform lists as `--platform` takes them: comma-separated, possibly repeated,
  * normalized and deduplicated in order of first appearance.
  */
-export function parsePlatformList(specs: string | readonly string[], options: ParsePlatformOptions = {}): Platform[] {
+export function parsePlatformList(
+  specs: string | readonly string[],
+  options: ParsePlatformOptions = {},
+): Platform[] {
   const seen = new Set<string>();
   const out: Platform[] = [];
   for (const spec of typeof specs === 'string' ? [specs] : specs) {
     for (const item of spec.split(',')) {
       if (item.trim() === '') {
-        throw new InvalidPlatformError(spec, 'the list has an empty entry: separate platforms with single commas');
+        throw new InvalidPlatformError(
+          spec,
+          'the list has an empty entry: separate platforms with single commas',
+        );
       }
       const p = parsePlatform(item, options);
       const key = formatPlatform(p);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { State, canonicalJson, image, local, marshal, vertexDigest } from '../../../src/graph/index.js';
+import { canonicalJson, image, local, marshal, State, vertexDigest } from '../../../src/graph/index.js';
 
 const run = (platform: string, env: string[] = []) => ({
   args: ['/bin/sh', '-c', 'make'],
@@ -12,7 +12,10 @@ const run = (platform: string, env: string[] = []) => ({
 
 describe('canonical JSON', () => {
   it('sorts keys and drops undefined', () => {
-    assert.equal(canonicalJson({ b: 1, a: [1, 'x', null], c: undefined, d: { z: true, y: false } }), '{"a":[1,"x",null],"b":1,"d":{"y":false,"z":true}}');
+    assert.equal(
+      canonicalJson({ b: 1, a: [1, 'x', null], c: undefined, d: { z: true, y: false } }),
+      '{"a":[1,"x",null],"b":1,"d":{"y":false,"z":true}}',
+    );
   });
   it('rejects values JSON cannot hold', () => {
     assert.throws(() => canonicalJson(Number.NaN), /cannot encode NaN/);
@@ -24,7 +27,10 @@ describe('build graph states', () => {
     const a = image('docker.io/library/alpine:latest', 'linux/amd64').run(run('linux/amd64', ['B=2', 'A=1']));
     const b = image('docker.io/library/alpine:latest', 'linux/amd64').run(run('linux/amd64', ['A=1', 'B=2']));
     assert.equal(a.digest, b.digest);
-    const src = vertexDigest({ kind: 'image', ref: 'docker.io/library/alpine:latest', platform: 'linux/amd64' }, []);
+    const src = vertexDigest(
+      { kind: 'image', ref: 'docker.io/library/alpine:latest', platform: 'linux/amd64' },
+      [],
+    );
     // sha256 of {"inputs":[],"op":{"kind":"image","platform":"linux/amd64","ref":"docker.io/library/alpine:latest"}}
     assert.equal(src, 'sha256:72c3b5b40aa6c21d3a3f5935404d399a9b708e71202bf09f7502b5ddd31811a0');
   });
@@ -43,25 +49,23 @@ describe('build graph states', () => {
   it('marshals inputs before their users and dedupes', () => {
     const ctx = local('context', { exclude: ['*.md'] });
     const base = image('alpine', 'linux/arm64');
-    const built = base
-      .run(run('linux/arm64'), { name: 'RUN make' })
-      .file([
-        {
-          action: 'copy',
-          from: ctx,
-          sources: ['/app'],
-          dest: '/app',
-          link: false,
-          parents: false,
-          exclude: [],
-          extractArchives: false,
-          followSymlinks: true,
-          allowWildcard: true,
-          allowEmptyWildcard: false,
-          createDestPath: true,
-          dirCopyContents: true,
-        },
-      ]);
+    const built = base.run(run('linux/arm64'), { name: 'RUN make' }).file([
+      {
+        action: 'copy',
+        from: ctx,
+        sources: ['/app'],
+        dest: '/app',
+        link: false,
+        parents: false,
+        exclude: [],
+        extractArchives: false,
+        followSymlinks: true,
+        allowWildcard: true,
+        allowEmptyWildcard: false,
+        createDestPath: true,
+        dirCopyContents: true,
+      },
+    ]);
     const def = marshal(built);
     const order = [...def.vertices.values()].map((v) => v.op.kind);
     assert.deepEqual(order, ['image', 'exec', 'local', 'file']);

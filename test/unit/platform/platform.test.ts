@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  InvalidPlatformError,
   bestMatch,
   compatibilityVector,
   formatPlatform,
   hostPlatform,
+  InvalidPlatformError,
   normalizePlatform,
   only,
   onlyStrict,
@@ -104,7 +104,10 @@ describe('platform strings', () => {
     });
   });
   it('completes a bare os with the host given', () => {
-    assert.equal(formatPlatform(parsePlatform('linux', { host: { os: 'linux', architecture: 'arm64' } })), 'linux/arm64');
+    assert.equal(
+      formatPlatform(parsePlatform('linux', { host: { os: 'linux', architecture: 'arm64' } })),
+      'linux/arm64',
+    );
   });
   it('normalizes and deduplicates comma lists in order', () => {
     const list = parsePlatformList('linux/arm,linux/arm64,linux/amd64,armhf,x86_64,aarch64');
@@ -122,8 +125,16 @@ describe('platform matching', () => {
     assert.deepEqual(fmt('linux/amd64'), ['linux/amd64', 'linux/386']);
   });
   it('arm64 runs arm/v8 down to v5 unless the CPU lacks 32-bit support', () => {
-    assert.deepEqual(fmt('linux/arm64'), ['linux/arm64', 'linux/arm/v8', 'linux/arm/v7', 'linux/arm/v6', 'linux/arm/v5']);
-    assert.deepEqual(compatibilityVector(parsePlatform('arm64'), { arm32: false }).map(formatPlatform), ['linux/arm64']);
+    assert.deepEqual(fmt('linux/arm64'), [
+      'linux/arm64',
+      'linux/arm/v8',
+      'linux/arm/v7',
+      'linux/arm/v6',
+      'linux/arm/v5',
+    ]);
+    assert.deepEqual(compatibilityVector(parsePlatform('arm64'), { arm32: false }).map(formatPlatform), [
+      'linux/arm64',
+    ]);
   });
   it('arm/v7 runs v6 and v5, not v8', () => {
     assert.deepEqual(fmt('linux/arm/v7'), ['linux/arm/v7', 'linux/arm/v6', 'linux/arm/v5']);
