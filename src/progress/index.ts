@@ -7,3 +7,4 @@ export {
   type StatusEvent,
   type VertexEvent,
 } from './events.js';
+export { formatBytes, PlainRenderer } from './plain.js';
