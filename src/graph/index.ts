@@ -9,6 +9,7 @@ export type {
   ExecOp,
   FileAction,
   FileOp,
+  HttpSourceOp,
   ImageSourceOp,
   LocalSourceOp,
   Op,
@@ -17,6 +18,7 @@ export type {
 } from './ops.js';
 export {
   type Definition,
+  http,
   image,
   local,
   marshal,

@@ -37,6 +37,15 @@ export interface LocalSourceOp {
   readonly exclude: readonly string[];
 }
 
+/** A file fetched over HTTP(S) (`ADD https://…`); the result holds it at `/<filename>`. */
+export interface HttpSourceOp {
+  readonly kind: 'http';
+  readonly url: string;
+  /** Expected digest of the file (`ADD --checksum=`). */
+  readonly checksum?: string;
+  readonly filename: string;
+}
+
 /** Where a mount of an exec op comes from and how it is mounted. */
 export type ExecMount =
   | {
@@ -137,7 +146,7 @@ export interface FileOp {
 }
 
 /** Every kind of op. */
-export type Op = ImageSourceOp | LocalSourceOp | ExecOp | FileOp;
+export type Op = ImageSourceOp | LocalSourceOp | HttpSourceOp | ExecOp | FileOp;
 
 /** An op with its inputs, identified by the digest of its canonical bytes. */
 export interface Vertex {

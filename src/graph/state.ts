@@ -13,6 +13,7 @@ import type {
   ExecMount,
   ExecOp,
   FileAction,
+  HttpSourceOp,
   ImageSourceOp,
   LocalSourceOp,
   Op,
@@ -175,6 +176,21 @@ export function local(
     name,
     include: [...(options.include ?? [])],
     exclude: [...(options.exclude ?? [])],
+  };
+  return State.fromOp(op, [], meta);
+}
+
+/** A file downloaded over HTTP(S). */
+export function http(
+  url: string,
+  options: { checksum?: string; filename: string },
+  meta?: VertexMeta,
+): State {
+  const op: HttpSourceOp = {
+    kind: 'http',
+    url,
+    filename: options.filename,
+    ...(options.checksum ? { checksum: options.checksum } : {}),
   };
   return State.fromOp(op, [], meta);
 }

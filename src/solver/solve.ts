@@ -162,7 +162,7 @@ class SolveRun<R> {
   private async computeKey(digest: Digest): Promise<Digest> {
     const vertex = this.vertices.get(digest)!;
     let key: Digest;
-    if (vertex.op.kind === 'image' || vertex.op.kind === 'local') {
+    if (vertex.op.kind === 'image' || vertex.op.kind === 'local' || vertex.op.kind === 'http') {
       const content = await this.options.worker.sourceKey(vertex, this.ctx(digest));
       key = sha256(JSON.stringify([vertex.digest, content]));
     } else {

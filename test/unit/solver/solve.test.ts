@@ -34,7 +34,7 @@ function labelOf(v: Vertex): string {
   if (op.kind === 'image') return `image:${op.platform}`;
   if (op.kind === 'local') return `local:${op.name}`;
   if (op.kind === 'exec') return `exec:${op.platform}:${op.args.join(' ')}`;
-  return `file:${op.actions.length}`;
+  return op.kind === 'file' ? `file:${op.actions.length}` : 'http';
 }
 
 class MemoryCache implements ResultCache<string> {
