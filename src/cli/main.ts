@@ -5,10 +5,11 @@
 import { Command } from '@commander-js/extra-typings';
 import { manifoldVersion } from '../version.js';
 import { reportError } from './errors.js';
+import { registerRun } from './run.js';
 import { registerVersion } from './version.js';
 
-/** Builds the program with every command registered. */
-export function createProgram(): Command {
+/** Builds the program with every command registered; commands report their exit code to `setExitCode`. */
+export function createProgram(setExitCode: (code: number) => void = () => {}): Command {
   const program = new Command()
     .name('manifold')
     .description('Build multi-platform container images from Dockerfiles, without a Docker daemon')
@@ -18,15 +19,19 @@ export function createProgram(): Command {
     .exitOverride();
   program.configureHelp({ sortSubcommands: true });
   registerVersion(program);
+  registerRun(program as unknown as Command, setExitCode);
   return program as unknown as Command;
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
+  let exitCode = 0;
+  const program = createProgram((code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return exitCode;
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help')

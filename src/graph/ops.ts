@@ -139,9 +139,11 @@ export type FileAction =
     }
   | { readonly action: 'rm'; readonly path: string; readonly allowNotFound: boolean };
 
-/** Change the file system of input 0 (or of scratch) with file actions, in order. */
+/** Change a file system with file actions, in order: input 0 when `base` is true, else scratch. */
 export interface FileOp {
   readonly kind: 'file';
+  /** Whether input 0 is the file system changed (false: start from scratch). */
+  readonly base: boolean;
   readonly actions: readonly FileAction[];
 }
 

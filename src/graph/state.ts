@@ -145,7 +145,7 @@ export class State {
       }
       return { ...rest, sourceInput: at };
     });
-    return State.fromOp({ kind: 'file', actions: resolved }, inputs, meta);
+    return State.fromOp({ kind: 'file', base: this.node !== undefined, actions: resolved }, inputs, meta);
   }
 }
 

@@ -6,8 +6,9 @@
  * - Vertices with equal digests run once, whichever definition they came from.
  * - Each vertex gets a cache key: for a source, the digest of its op and its content (the
  *   resolved image digest, the context's checksum); for any other vertex, the digest of its op
- *   and its inputs' keys (plus, where the worker gives one, a content key of what it reads of an
- *   input). A touched-but-unchanged file therefore changes no key.
+ *   and its inputs' keys, or, where the worker gives one, a content key of what it reads of an
+ *   input (the checksum of the files a COPY takes from the context). A touched-but-unchanged
+ *   file, or a change to a file no step reads, therefore changes no key.
  * - A vertex whose key is in the cache is not run, and its inputs are not even loaded unless
  *   something that must run needs them: a rebuild with nothing changed runs no step.
  * - At most `maxParallelism` ops execute at once; independent vertices run in parallel.
@@ -175,7 +176,8 @@ class SolveRun<R> {
             { vertex: this.vertices.get(input)!, key: inputKey },
             this.ctx(digest),
           );
-          return selector === undefined ? inputKey : `${inputKey}+${selector}`;
+          // A content key of what is read replaces the input's key: an unread change is no change.
+          return selector === undefined ? inputKey : `content:${selector}`;
         }),
       );
       key = sha256(JSON.stringify([vertex.digest, parts]));

@@ -1,0 +1,208 @@
+/**
+ * `build`: a Dockerfile and a context in, a multi-platform image out. The steps, in order:
+ * resolve options; read the Dockerfile and .dockerignore; convert to one graph per platform
+ * (resolving base images through the store and registries); check that every platform a step
+ * runs on can run here (before any work); solve all graphs together (shared steps run once,
+ * cached steps not at all); assemble one manifest per platform and an index; name it in the
+ * store; push it. Nothing is named or pushed unless every platform succeeded.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type ContentStore, openContentStore } from '../content/index.js';
+import { type ConversionResult, convertDockerfile } from '../dockerfile/convert/index.js';
+import { loadDockerignore } from '../dockerfile/ignore/index.js';
+import { assembleIndex, assemblePlatformImage, type PlatformImage, pushImage } from '../export/index.js';
+import type { Descriptor } from '../oci/index.js';
+import { parsePlatform } from '../platform/index.js';
+import { discardProgress } from '../progress/index.js';
+import { formatReference } from '../registry/reference/index.js';
+import { solve } from '../solver/index.js';
+import { FileDigestMemo } from '../worker/context/index.js';
+import { resolveBaseImage } from '../worker/images/index.js';
+import { LocalWorker } from '../worker/local-worker.js';
+import type { WorkerRef } from '../worker/refs.js';
+import { DiskResultCache } from '../worker/result-cache.js';
+import { SnapshotStore } from '../worker/snapshots/index.js';
+import { type BuildEngine, defaultEngine } from './engine.js';
+import {
+  type BuildOptions,
+  BuildOptionsError,
+  type ResolvedBuildOptions,
+  resolveBuildOptions,
+} from './options.js';
+import { openRegistrySession, type RegistrySession } from './registry-session.js';
+
+/** What a build made. */
+export interface BuildResult {
+  /** The image: an index for several platforms, a manifest for one. */
+  readonly descriptor: Descriptor;
+  readonly images: readonly PlatformImage[];
+  /** Names given in the store. */
+  readonly names: readonly string[];
+  /** References pushed. */
+  readonly pushed: readonly string[];
+  /** Vertices that ran and that came from the cache. */
+  readonly executed: number;
+  readonly cached: number;
+}
+
+/** Builds an image. See the module comment for the steps. */
+export async function build(
+  options: BuildOptions,
+  engine: BuildEngine = defaultEngine(),
+): Promise<BuildResult> {
+  const opts = resolveBuildOptions(options);
+  const progress = options.progress ?? discardProgress;
+  const store = await openContentStore(opts.imageStoreDir);
+  let session: RegistrySession | undefined;
+  const registry = async () => {
+    session ??= await openRegistrySession({ configFile: opts.configFile });
+    return session;
+  };
+  try {
+    const conversion = await convert(opts, store, registry);
+    engine.checkPlatforms(runPlatforms(conversion), opts.hostPlatform);
+    const snapshots = new SnapshotStore(path.join(opts.stateDir, 'snapshots'));
+    const memo = await FileDigestMemo.load(path.join(opts.stateDir, 'file-digests.json'));
+    const worker = new LocalWorker({
+      snapshots,
+      store,
+      fetcher: (await needsRegistry(conversion, store)) ? (await registry()).fetcher : undefined,
+      contexts: new Map([['context', opts.context], ...opts.buildContexts]),
+      memo,
+      cacheMountDir: path.join(opts.stateDir, 'cache-mounts'),
+      secrets: opts.secrets,
+      runStep: engine.runStep,
+      applyFileActions: engine.applyFileActions,
+      ...(engine.copyChecksum ? { copyChecksum: engine.copyChecksum } : {}),
+    });
+    const solved = await solve<WorkerRef>(
+      conversion.targets.map((t) => t.definition),
+      {
+        worker,
+        cache: new DiskResultCache(path.join(opts.stateDir, 'cache'), snapshots),
+        maxParallelism: opts.maxParallelism,
+        progress,
+        noCache: opts.noCache,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+    await memo.save();
+    const created = new Date((opts.sourceDateEpoch ?? Math.floor(Date.now() / 1000)) * 1000)
+      .toISOString()
+      .replace('.000Z', 'Z');
+    const images = await Promise.all(
+      conversion.targets.map((t, i) => {
+        const head = solved.heads[i];
+        const chain = head === undefined ? [] : head.kind === 'fs' ? head.chain : [];
+        return assemblePlatformImage(t.output, chain, {
+          store,
+          snapshots,
+          ociMediaTypes: opts.ociMediaTypes,
+          labels: opts.labels,
+          manifestAnnotations: opts.manifestAnnotations,
+          created,
+          ...(opts.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: opts.sourceDateEpoch }),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      }),
+    );
+    const descriptor = opts.multiPlatform
+      ? await assembleIndex(images, {
+          store,
+          ociMediaTypes: opts.ociMediaTypes,
+          annotations: opts.indexAnnotations,
+        })
+      : images[0]!.descriptor;
+    const top: Descriptor = opts.multiPlatform
+      ? descriptor
+      : { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
+    const names: string[] = [];
+    if (opts.load) {
+      for (const tag of opts.tags) {
+        const name = formatReference(tag);
+        await store.setName(name, top, { check: 'complete' });
+        names.push(name);
+      }
+    }
+    const pushed: string[] = [];
+    if (opts.push) {
+      const { client } = await registry();
+      for (const tag of opts.tags) {
+        await pushImage(top, tag, { store, client, ...(options.signal ? { signal: options.signal } : {}) });
+        pushed.push(formatReference(tag));
+      }
+    }
+    return {
+      descriptor: top,
+      images,
+      names,
+      pushed,
+      executed: solved.executed.size,
+      cached: solved.cached.size,
+    };
+  } finally {
+    await store.close();
+    await session?.close();
+  }
+}
+
+async function convert(
+  opts: ResolvedBuildOptions,
+  store: ContentStore,
+  registry: () => Promise<RegistrySession>,
+): Promise<ConversionResult> {
+  const source = await readFile(opts.dockerfile).catch((err: NodeJS.ErrnoException) => {
+    throw new BuildOptionsError(
+      `cannot read the Dockerfile ${opts.dockerfile}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
+      'give the Dockerfile with -f FILE, or put one named Dockerfile in the context directory',
+    );
+  });
+  const excludes = await loadDockerignore(opts.context, opts.dockerfile);
+  return convertDockerfile(source, {
+    file: path.relative(opts.context, opts.dockerfile) || 'Dockerfile',
+    platforms: opts.platforms,
+    buildPlatform: opts.hostPlatform,
+    buildArgs: opts.buildArgs,
+    ...(opts.target === undefined ? {} : { target: opts.target }),
+    excludes,
+    noCacheFilter: opts.noCacheFilter,
+    resolveImage: async (ref, platform) => {
+      const named = !opts.pull
+        ? await resolveBaseImage(ref, platform, { store, fetcher: undefined }).catch(() => undefined)
+        : undefined;
+      const resolved =
+        named ??
+        (await resolveBaseImage(ref, platform, {
+          store,
+          fetcher: (await registry()).fetcher,
+          pull: opts.pull,
+        }));
+      return { ref: resolved.pinned, config: resolved.config };
+    },
+  });
+}
+
+/** The platforms RUN steps run on, from the converted graphs. */
+function runPlatforms(conversion: ConversionResult) {
+  const seen = new Map<string, ReturnType<typeof parsePlatform>>();
+  for (const t of conversion.targets) {
+    for (const v of t.definition.vertices.values()) {
+      if (v.op.kind === 'exec' && !seen.has(v.op.platform))
+        seen.set(v.op.platform, parsePlatform(v.op.platform));
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Whether any base image must come from a registry (its blobs are not all in the store). */
+async function needsRegistry(conversion: ConversionResult, store: ContentStore): Promise<boolean> {
+  for (const t of conversion.targets) {
+    for (const v of t.definition.vertices.values()) {
+      if (v.op.kind !== 'image') continue;
+      const digest = v.op.ref.slice(v.op.ref.lastIndexOf('@') + 1);
+      if (!(await store.hasBlob(digest as never))) return true;
+    }
+  }
+  return false;
+}

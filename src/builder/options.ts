@@ -1,0 +1,192 @@
+/**
+ * Build options: what a caller may give (`BuildOptions`) and what the build works with
+ * (`ResolvedBuildOptions`), with every default set and every contradiction refused in one place.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { ManifoldError } from '../errors/index.js';
+import { hostPlatform, type Platform, parsePlatformList } from '../platform/index.js';
+import type { ProgressSink } from '../progress/index.js';
+import { formatReference, parseReference, type Reference } from '../registry/reference/index.js';
+import {
+  builderStateDir,
+  defaultBuildkitdConfig,
+  imageStoreDir,
+  type StatePaths,
+  statePaths,
+} from '../state/index.js';
+import type { SecretSource } from '../worker/local-worker.js';
+
+/** What `build` accepts. */
+export interface BuildOptions {
+  /** The build context directory. */
+  readonly context: string;
+  /** The Dockerfile; default `<context>/Dockerfile`. */
+  readonly dockerfile?: string;
+  /** Target platforms (strings are parsed, comma lists allowed); default the host's. */
+  readonly platforms?: readonly (string | Platform)[];
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  readonly target?: string;
+  /** Image names (`-t`). */
+  readonly tags?: readonly string[];
+  /** Push every tag to its registry. */
+  readonly push?: boolean;
+  /** Keep the result in the local image store under its tags (default true). */
+  readonly load?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations, buildx syntax: `[type:]key=value` with type `index`, `manifest`. */
+  readonly annotations?: readonly string[];
+  readonly noCache?: boolean;
+  readonly noCacheFilter?: readonly string[];
+  /** Ask registries for base images even when the store has them. */
+  readonly pull?: boolean;
+  readonly secrets?: Readonly<Record<string, SecretSource>>;
+  /** Named contexts (`--build-context name=DIR`). */
+  readonly buildContexts?: Readonly<Record<string, string>>;
+  /** OCI media types (default) or Docker's. */
+  readonly ociMediaTypes?: boolean;
+  readonly progress?: ProgressSink;
+  readonly signal?: AbortSignal;
+  /** State directories; default from MANIFOLD_HOME. */
+  readonly paths?: StatePaths;
+  /** Builder instance name; default `default`. */
+  readonly builder?: string;
+  /** buildkitd.toml with registry host config; default the builder's. */
+  readonly configFile?: string;
+  /** Steps running at once; default the number of cores. */
+  readonly maxParallelism?: number;
+  /** The machine's platform; default detected. */
+  readonly hostPlatform?: Platform;
+}
+
+/** Options with every default applied. */
+export interface ResolvedBuildOptions {
+  readonly context: string;
+  readonly dockerfile: string;
+  readonly platforms: readonly Platform[];
+  readonly multiPlatform: boolean;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly target: string | undefined;
+  readonly tags: readonly Reference[];
+  readonly push: boolean;
+  readonly load: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly indexAnnotations: Readonly<Record<string, string>>;
+  readonly manifestAnnotations: Readonly<Record<string, string>>;
+  readonly noCache: boolean;
+  readonly noCacheFilter: readonly string[];
+  readonly pull: boolean;
+  readonly secrets: ReadonlyMap<string, SecretSource>;
+  readonly buildContexts: ReadonlyMap<string, string>;
+  readonly ociMediaTypes: boolean;
+  readonly stateDir: string;
+  readonly imageStoreDir: string;
+  readonly configFile: string;
+  readonly maxParallelism: number;
+  readonly hostPlatform: Platform;
+  readonly sourceDateEpoch: number | undefined;
+}
+
+/** A contradiction or malformed value in build options. */
+export class BuildOptionsError extends ManifoldError {
+  constructor(message: string, hint: string) {
+    super('E_BUILD_OPTIONS', message, { hint });
+    this.name = 'BuildOptionsError';
+  }
+}
+
+/** Applies defaults and checks; pure apart from reading the environment through `statePaths`. */
+export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions {
+  const context = path.resolve(options.context);
+  const host = options.hostPlatform ?? hostPlatform();
+  const platforms = options.platforms?.length
+    ? parsePlatformList(
+        options.platforms.map((p) =>
+          typeof p === 'string' ? p : `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`,
+        ),
+      )
+    : [host];
+  const tags = (options.tags ?? []).map((t) => parseReference(t));
+  if (options.push && tags.length === 0) {
+    throw new BuildOptionsError('--push needs an image name', 'name the image with -t REGISTRY/NAME:TAG');
+  }
+  const { index, manifest } = splitAnnotations(options.annotations ?? []);
+  const paths = options.paths ?? statePaths();
+  const builder = options.builder ?? 'default';
+  const epochText = options.buildArgs?.SOURCE_DATE_EPOCH ?? process.env.SOURCE_DATE_EPOCH;
+  let sourceDateEpoch: number | undefined;
+  if (epochText !== undefined && epochText !== '') {
+    sourceDateEpoch = Number(epochText);
+    if (!Number.isInteger(sourceDateEpoch) || sourceDateEpoch < 0) {
+      throw new BuildOptionsError(
+        `SOURCE_DATE_EPOCH must be a whole number of seconds, not "${epochText}"`,
+        'set it to e.g. $(git log -1 --format=%ct)',
+      );
+    }
+  }
+  return {
+    context,
+    dockerfile: options.dockerfile ? path.resolve(options.dockerfile) : path.join(context, 'Dockerfile'),
+    platforms,
+    multiPlatform: platforms.length > 1,
+    buildArgs: options.buildArgs ?? {},
+    target: options.target,
+    tags,
+    push: options.push ?? false,
+    load: options.load ?? true,
+    labels: options.labels ?? {},
+    indexAnnotations: index,
+    manifestAnnotations: manifest,
+    noCache: options.noCache ?? false,
+    noCacheFilter: options.noCacheFilter ?? [],
+    pull: options.pull ?? false,
+    secrets: new Map(Object.entries(options.secrets ?? {})),
+    buildContexts: new Map(Object.entries(options.buildContexts ?? {}).map(([k, v]) => [k, path.resolve(v)])),
+    ociMediaTypes: options.ociMediaTypes ?? true,
+    stateDir: builderStateDir(paths, builder),
+    imageStoreDir: imageStoreDir(paths),
+    configFile: options.configFile ?? defaultBuildkitdConfig(paths),
+    // A RUN step under emulation is CPU-bound: one per core.
+    maxParallelism: options.maxParallelism ?? Math.max(1, os.availableParallelism()),
+    hostPlatform: host,
+    sourceDateEpoch,
+  };
+}
+
+/** buildx's `--annotation [type[,type]:]key=value`; no type means the manifest (and index when multi). */
+function splitAnnotations(specs: readonly string[]): {
+  index: Record<string, string>;
+  manifest: Record<string, string>;
+} {
+  const index: Record<string, string> = {};
+  const manifest: Record<string, string> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq < 1)
+      throw new BuildOptionsError(
+        `invalid annotation "${spec}"`,
+        'write --annotation key=value or --annotation index:key=value',
+      );
+    let key = spec.slice(0, eq);
+    const value = spec.slice(eq + 1);
+    let types = ['manifest'];
+    const colon = key.indexOf(':');
+    if (colon > 0 && /^[a-z,-]+$/.test(key.slice(0, colon))) {
+      types = key.slice(0, colon).split(',');
+      key = key.slice(colon + 1);
+    }
+    for (const t of types) {
+      const kind = t.replace(/-descriptor$/, '');
+      if (kind === 'index') index[key] = value;
+      else if (kind === 'manifest') manifest[key] = value;
+      else
+        throw new BuildOptionsError(`unknown annotation type "${t}" in "${spec}"`, 'use index or manifest');
+    }
+  }
+  return { index, manifest };
+}
+
+/** Names as the store keeps them. */
+export function storeNames(tags: readonly Reference[]): string[] {
+  return tags.map((t) => formatReference(t));
+}

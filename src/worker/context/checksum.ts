@@ -1,0 +1,49 @@
+/**
+ * The checksum of a build context: every file the .dockerignore patterns let through, by path,
+ * type, permission bits, link target and content digest. Ownership and times are left out (the
+ * build sees context files as 0:0, and a touch is not a change).
+ */
+import { createHash } from 'node:crypto';
+import { readlink } from 'node:fs/promises';
+import { walkContext } from '../../dockerfile/ignore/index.js';
+import type { FileDigestMemo } from './file-digests.js';
+
+/** Bounded parallel hashing: enough to keep the disk busy, few enough to keep memory flat. */
+const PARALLEL = 16;
+
+/** Options of {@link contextChecksum}. */
+export interface ContextChecksumOptions {
+  readonly excludes: readonly string[];
+  readonly memo: FileDigestMemo;
+  readonly signal?: AbortSignal;
+}
+
+/** Checksums the context at `dir`. */
+export async function contextChecksum(dir: string, options: ContextChecksumOptions): Promise<string> {
+  const lines: Promise<string>[] = [];
+  const running = new Set<Promise<unknown>>();
+  for await (const entry of walkContext(dir, {
+    excludePatterns: [...options.excludes],
+    ...(options.signal ? { signal: options.signal } : {}),
+  })) {
+    const { stats } = entry;
+    const mode = (stats.mode & 0o7777).toString(8);
+    let line: Promise<string>;
+    if (stats.isFile()) {
+      line = options.memo.digest(entry.absolutePath, stats).then((d) => `f ${entry.path} ${mode} ${d}`);
+    } else if (stats.isSymbolicLink()) {
+      line = readlink(entry.absolutePath).then((t) => `l ${entry.path} ${t}`);
+    } else if (stats.isDirectory()) {
+      line = Promise.resolve(`d ${entry.path} ${mode}`);
+    } else {
+      line = Promise.resolve(`o ${entry.path} ${mode}`);
+    }
+    lines.push(line);
+    running.add(line);
+    void line.finally(() => running.delete(line)).catch(() => {});
+    if (running.size >= PARALLEL) await Promise.race(running);
+  }
+  const hash = createHash('sha256');
+  for (const line of await Promise.all(lines)) hash.update(`${line}\n`);
+  return `sha256:${hash.digest('hex')}`;
+}

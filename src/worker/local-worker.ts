@@ -1,0 +1,327 @@
+/**
+ * The local worker: runs every kind of op of a build graph on this machine. Image sources are
+ * unpacked into snapshots; the context is a directory; an exec op runs in a runc container on an
+ * overlay of its input's snapshots plus a new snapshot for its changes; a file op changes a new
+ * snapshot the same way. Every op that changes files adds exactly one snapshot to its input's
+ * chain, so a result's chain is its image's layers.
+ *
+ * The container runner and the file-action executor are passed in (see `WorkerDeps`), which
+ * keeps this file about orchestration: mounts, snapshots, errors and progress.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ContentStore } from '../content/index.js';
+import type { ExecMount, ExecOp, FileAction, FileOp, Vertex } from '../graph/index.js';
+import type { Digest } from '../oci/index.js';
+import { parseReference } from '../registry/reference/index.js';
+import type { SolveContext, Worker } from '../solver/index.js';
+import { contextChecksum, type FileDigestMemo } from './context/index.js';
+import { type ImageFetcher, resolveBaseImage, unpackImage } from './images/index.js';
+import type { WorkerRef } from './refs.js';
+import type { SnapshotStore, SnapshotView } from './snapshots/index.js';
+import { StepFailedError } from './step-errors.js';
+
+/** A host directory mounted into a RUN step. */
+export interface HostMount {
+  readonly target: string;
+  readonly kind: 'bind' | 'tmpfs';
+  readonly source?: string;
+  readonly readonly?: boolean;
+  readonly size?: number;
+}
+
+/** Runs one RUN step; resolves to the exit code. */
+export type StepRunner = (step: {
+  readonly rootfs: string;
+  readonly op: ExecOp;
+  readonly mounts: readonly HostMount[];
+  /** Secret values exposed as environment variables (never in the op). */
+  readonly secretEnv: Readonly<Record<string, string>>;
+  readonly onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
+  readonly signal: AbortSignal;
+}) => Promise<number>;
+
+/** Performs file actions on `destRoot`, reading copy sources from `sourceRoot(index)`. */
+export type FileActionRunner = (
+  actions: readonly FileAction[],
+  roots: {
+    readonly destRoot: string;
+    readonly sourceRoot: (input: number | undefined) => string | undefined;
+    readonly signal: AbortSignal;
+  },
+) => Promise<void>;
+
+/** A content key of what a copy reads from its source (see the solver's `inputKey`). */
+export type CopyChecksum = (
+  action: Extract<FileAction, { action: 'copy' }>,
+  sourceRoot: string,
+  memo: FileDigestMemo,
+) => Promise<string>;
+
+/** Where a secret's value comes from. */
+export interface SecretSource {
+  readonly file?: string;
+  readonly env?: string;
+}
+
+/** What the local worker needs. */
+export interface WorkerDeps {
+  readonly snapshots: SnapshotStore;
+  readonly store: ContentStore;
+  readonly fetcher: ImageFetcher | undefined;
+  /** Local sources by name (`context`, named contexts). */
+  readonly contexts: ReadonlyMap<string, string>;
+  readonly memo: FileDigestMemo;
+  /** Directory for `RUN --mount=type=cache` contents. */
+  readonly cacheMountDir: string;
+  readonly secrets: ReadonlyMap<string, SecretSource>;
+  readonly runStep: StepRunner;
+  readonly applyFileActions: FileActionRunner;
+  readonly copyChecksum?: CopyChecksum;
+}
+
+/** Most output kept from a step to show when it fails. */
+const TAIL_LINES = 20;
+
+export class LocalWorker implements Worker<WorkerRef> {
+  private readonly httpKeys = new Map<string, Promise<string>>();
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  async sourceKey(vertex: Vertex, ctx: SolveContext): Promise<string> {
+    const op = vertex.op;
+    switch (op.kind) {
+      case 'image':
+        return `${op.ref} ${op.platform}`;
+      case 'local':
+        return contextChecksum(this.localDir(op.name), {
+          excludes: op.exclude,
+          memo: this.deps.memo,
+          signal: ctx.signal,
+        });
+      case 'http':
+        return op.checksum ? `${op.url} ${op.checksum}` : op.url;
+      default:
+        throw new Error(`${op.kind} is not a source`);
+    }
+  }
+
+  async inputKey(vertex: Vertex, index: number, input: { vertex: Vertex }): Promise<string | undefined> {
+    if (vertex.op.kind !== 'file' || input.vertex.op.kind !== 'local' || !this.deps.copyChecksum)
+      return undefined;
+    const dir = this.localDir(input.vertex.op.name);
+    const parts: string[] = [];
+    for (const action of vertex.op.actions) {
+      if (action.action === 'copy' && action.sourceInput === index)
+        parts.push(await this.deps.copyChecksum(action, dir, this.deps.memo));
+    }
+    return createHash('sha256').update(parts.join('\n')).digest('hex');
+  }
+
+  private localDir(name: string): string {
+    const dir = this.deps.contexts.get(name);
+    if (!dir) throw new Error(`no local directory named "${name}" was given to the build`);
+    return dir;
+  }
+
+  async exec(vertex: Vertex, inputs: readonly WorkerRef[], ctx: SolveContext): Promise<WorkerRef> {
+    const op = vertex.op;
+    switch (op.kind) {
+      case 'image': {
+        const ref = parseReference(op.ref);
+        const resolved = await resolveBaseImage(op.ref, parsePlatformText(op.platform), {
+          store: this.deps.store,
+          fetcher: this.deps.fetcher,
+          signal: ctx.signal,
+        });
+        const chain = await unpackImage(resolved.manifest, resolved.config, {
+          store: this.deps.store,
+          snapshots: this.deps.snapshots,
+          fetcher: this.deps.fetcher,
+          reference: ref,
+          signal: ctx.signal,
+        });
+        return { kind: 'fs', chain };
+      }
+      case 'local':
+        return { kind: 'local', name: op.name, dir: this.localDir(op.name) };
+      case 'http':
+        throw new StepFailedError(ctx.meta, 'ADD of a URL is not supported by this worker yet', []);
+      case 'exec':
+        return this.execRun(vertex.digest, op, inputs, ctx);
+      case 'file':
+        return this.execFile(op, inputs, ctx);
+    }
+  }
+
+  private async execRun(
+    digest: Digest,
+    op: ExecOp,
+    inputs: readonly WorkerRef[],
+    ctx: SolveContext,
+  ): Promise<WorkerRef> {
+    const rootMount = op.mounts[0];
+    const base =
+      rootMount && 'input' in rootMount && rootMount.input !== undefined
+        ? chainOf(inputs[rootMount.input])
+        : [];
+    const views: SnapshotView[] = [];
+    const active = await this.deps.snapshots.prepare(base);
+    const tail: string[] = [];
+    const cleanups: Array<() => Promise<void>> = [];
+    try {
+      const mounts: HostMount[] = [];
+      const secretEnv: Record<string, string> = {};
+      for (const m of op.mounts.slice(1)) await this.hostMount(m, inputs, views, mounts, secretEnv, cleanups);
+      const exitCode = await this.deps.runStep({
+        rootfs: active.root,
+        op,
+        mounts,
+        secretEnv,
+        signal: ctx.signal,
+        onOutput: (stream, data) => {
+          const text = data.toString('utf8');
+          ctx.progress({ type: 'log', digest, stream, data: text, time: Date.now() });
+          tail.push(...text.split('\n').filter((l) => l !== ''));
+          if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+        },
+      });
+      if (exitCode !== 0) {
+        throw new StepFailedError(
+          ctx.meta,
+          `process "${op.args.join(' ')}" did not complete successfully: exit code: ${exitCode}`,
+          tail,
+          exitCode,
+        );
+      }
+      const id = await active.commit();
+      return { kind: 'fs', chain: [...base, id] };
+    } catch (err) {
+      await active.abort().catch(() => {});
+      throw err;
+    } finally {
+      for (const v of views) await v.release().catch(() => {});
+      for (const c of cleanups) await c().catch(() => {});
+    }
+  }
+
+  private async hostMount(
+    m: ExecMount,
+    inputs: readonly WorkerRef[],
+    views: SnapshotView[],
+    mounts: HostMount[],
+    secretEnv: Record<string, string>,
+    cleanups: Array<() => Promise<void>>,
+  ): Promise<void> {
+    switch (m.type) {
+      case 'layer':
+      case 'bind': {
+        const source = await this.inputRoot(m.input === undefined ? undefined : inputs[m.input], views);
+        const sub = 'source' in m && m.source ? `/${m.source.replace(/^\/+/, '')}` : '';
+        mounts.push({
+          kind: 'bind',
+          target: m.target,
+          source: `${source}${sub}`,
+          readonly: m.readonly !== false,
+        });
+        return;
+      }
+      case 'cache': {
+        const dir = `${this.deps.cacheMountDir}/${createHash('sha256').update(m.id).digest('hex').slice(0, 32)}`;
+        await mkdir(dir, { recursive: true, mode: m.mode ?? 0o755 });
+        mounts.push({ kind: 'bind', target: m.target, source: dir, readonly: m.readonly === true });
+        return;
+      }
+      case 'tmpfs':
+        mounts.push({ kind: 'tmpfs', target: m.target, ...(m.size === undefined ? {} : { size: m.size }) });
+        return;
+      case 'secret': {
+        const source = this.deps.secrets.get(m.id);
+        const value = source ? await readSecret(source) : undefined;
+        if (value === undefined) {
+          if (m.required)
+            throw new Error(`secret ${m.id} not found: pass it with --secret id=${m.id},src=FILE`);
+          return;
+        }
+        if (m.env) secretEnv[m.env] = value.toString('utf8');
+        if (m.target) {
+          const file = await writeSecretFile(m.id, value, m.mode ?? 0o400, cleanups);
+          mounts.push({ kind: 'bind', target: m.target, source: file, readonly: true });
+        }
+        return;
+      }
+      case 'ssh':
+        if (m.required) throw new Error('RUN --mount=type=ssh is not supported yet');
+        return;
+    }
+  }
+
+  private async inputRoot(ref: WorkerRef | undefined, views: SnapshotView[]): Promise<string> {
+    if (ref?.kind === 'local') return ref.dir;
+    const view = await this.deps.snapshots.view(ref ? ref.chain : []);
+    views.push(view);
+    return view.root;
+  }
+
+  private async execFile(op: FileOp, inputs: readonly WorkerRef[], ctx: SolveContext): Promise<WorkerRef> {
+    const base = op.base ? chainOf(inputs[0]) : [];
+    const views: SnapshotView[] = [];
+    const active = await this.deps.snapshots.prepare(base);
+    try {
+      const roots = new Map<number, string>();
+      for (const action of op.actions) {
+        if (action.action === 'copy' && action.sourceInput !== undefined && !roots.has(action.sourceInput)) {
+          roots.set(action.sourceInput, await this.inputRoot(inputs[action.sourceInput], views));
+        }
+      }
+      await this.deps.applyFileActions(op.actions, {
+        destRoot: active.root,
+        sourceRoot: (i) => (i === undefined ? undefined : roots.get(i)),
+        signal: ctx.signal,
+      });
+      const id = await active.commit();
+      return { kind: 'fs', chain: [...base, id] };
+    } catch (err) {
+      await active.abort().catch(() => {});
+      throw err;
+    } finally {
+      for (const v of views) await v.release().catch(() => {});
+    }
+  }
+}
+
+function chainOf(ref: WorkerRef | undefined): readonly string[] {
+  if (!ref) return [];
+  if (ref.kind !== 'fs') throw new Error('a local directory cannot be the root of a step');
+  return ref.chain;
+}
+
+function parsePlatformText(text: string) {
+  const [os = 'linux', architecture = 'amd64', variant] = text.split('/');
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+async function readSecret(source: SecretSource): Promise<Buffer | undefined> {
+  if (source.file) return readFile(source.file);
+  if (source.env) {
+    const value = process.env[source.env];
+    return value === undefined ? undefined : Buffer.from(value);
+  }
+  return undefined;
+}
+
+/** Writes a secret to a private temp file for one step; it is removed when the step ends. */
+async function writeSecretFile(
+  id: string,
+  value: Buffer,
+  mode: number,
+  cleanups: Array<() => Promise<void>>,
+): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'manifold-secret-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, id.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  await writeFile(file, value, { mode });
+  return file;
+}

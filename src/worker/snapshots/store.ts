@@ -1,0 +1,189 @@
+/**
+ * The snapshot store: each snapshot is one layer's worth of changes, kept as an overlayfs upper
+ * directory (`<root>/<id>/fs`, whiteouts as 0:0 character devices, opaque directories marked
+ * with `trusted.overlay.opaque`). A chain of snapshots, bottom first, is a file system; it is
+ * mounted by stacking the chain's directories with overlayfs, so a layer is unpacked once and
+ * shared by every build that uses it.
+ *
+ * Snapshots are immutable once committed (`meta.json` written last, atomically); a directory
+ * without meta.json is an unfinished one, removed by `prune`. A build step `prepare`s a new
+ * snapshot on top of a chain, gets a read-write mount, and `commit`s or `abort`s it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Digest } from '../../oci/index.js';
+import { mountOverlay, unmount } from './mount.js';
+
+/** What is known about a committed snapshot. */
+export interface SnapshotMeta {
+  readonly id: string;
+  readonly createdAt: string;
+  /** Its layer, once made or pulled: the tar's digest and the compressed blob. */
+  readonly layer?: SnapshotLayer;
+}
+
+/** A snapshot's layer blob. */
+export interface SnapshotLayer {
+  readonly diffId: Digest;
+  readonly digest: Digest;
+  readonly size: number;
+  readonly mediaType: string;
+  /** True when the snapshot holds no change at all (no layer in the image). */
+  readonly empty?: boolean;
+  /** True for a layer unpacked from a pulled image: its blob is the image's, never remade. */
+  readonly pulled?: boolean;
+}
+
+/** A read-write mount of a new snapshot on top of a chain. */
+export interface ActiveSnapshot {
+  readonly id: string;
+  /** The merged file system to change. */
+  readonly root: string;
+  /** The new snapshot's own directory (its changes). */
+  readonly upper: string;
+  /** Unmounts and keeps the snapshot. */
+  commit(): Promise<string>;
+  /** Unmounts and throws the changes away. */
+  abort(): Promise<void>;
+}
+
+/** A read-only view of a chain. */
+export interface SnapshotView {
+  readonly root: string;
+  release(): Promise<void>;
+}
+
+export class SnapshotStore {
+  constructor(readonly root: string) {}
+
+  private dir(id: string): string {
+    return path.join(this.root, id);
+  }
+
+  /** The directory holding a snapshot's changes. */
+  upperDir(id: string): string {
+    return path.join(this.dir(id), 'fs');
+  }
+
+  private newId(): string {
+    return randomBytes(6).toString('hex');
+  }
+
+  private async emptyDir(): Promise<string> {
+    const dir = path.join(this.root, 'empty');
+    await mkdir(dir, { recursive: true });
+    return 'empty';
+  }
+
+  /** Creates an unfinished snapshot directory and returns its id and `fs` path. */
+  async create(): Promise<{ id: string; fs: string }> {
+    await mkdir(this.root, { recursive: true });
+    const id = this.newId();
+    const fs = this.upperDir(id);
+    await mkdir(fs, { recursive: true, mode: 0o755 });
+    return { id, fs };
+  }
+
+  /** Marks a snapshot complete. */
+  async finish(id: string, layer?: SnapshotLayer): Promise<void> {
+    const meta: SnapshotMeta = { id, createdAt: new Date().toISOString(), ...(layer ? { layer } : {}) };
+    await this.writeMeta(id, meta);
+  }
+
+  private async writeMeta(id: string, meta: SnapshotMeta): Promise<void> {
+    const tmp = path.join(this.dir(id), `meta.json.${process.pid}.tmp`);
+    await writeFile(tmp, JSON.stringify(meta));
+    await rename(tmp, path.join(this.dir(id), 'meta.json'));
+  }
+
+  /** Reads a committed snapshot's metadata; undefined when it does not exist (or is unfinished). */
+  async meta(id: string): Promise<SnapshotMeta | undefined> {
+    try {
+      return JSON.parse(await readFile(path.join(this.dir(id), 'meta.json'), 'utf8')) as SnapshotMeta;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records a snapshot's layer blob once it has been made. */
+  async setLayer(id: string, layer: SnapshotLayer): Promise<void> {
+    const meta = await this.meta(id);
+    if (!meta) throw new Error(`snapshot ${id} is not committed`);
+    await this.writeMeta(id, { ...meta, layer });
+  }
+
+  /** Lower directories for a chain (bottom first), relative to the store root, topmost first. */
+  private lowers(chain: readonly string[]): string[] {
+    return [...chain].reverse().map((id) => path.join(id, 'fs'));
+  }
+
+  /** Mounts a new snapshot on top of `chain` read-write. */
+  async prepare(chain: readonly string[]): Promise<ActiveSnapshot> {
+    const { id, fs } = await this.create();
+    const work = path.join(this.dir(id), 'work');
+    const merged = path.join(this.dir(id), 'merged');
+    await mkdir(work, { recursive: true });
+    await mkdir(merged, { recursive: true });
+    const lowers = chain.length ? this.lowers(chain) : [await this.emptyDir()];
+    await mountOverlay(merged, this.root, lowers, {
+      upper: path.join(id, 'fs'),
+      work: path.join(id, 'work'),
+    });
+    const cleanup = async () => {
+      await unmount(merged);
+      await rm(work, { recursive: true, force: true });
+      await rm(merged, { recursive: true, force: true });
+    };
+    return {
+      id,
+      root: merged,
+      upper: fs,
+      commit: async () => {
+        await cleanup();
+        await this.finish(id);
+        return id;
+      },
+      abort: async () => {
+        await cleanup();
+        await rm(this.dir(id), { recursive: true, force: true });
+      },
+    };
+  }
+
+  /** A read-only view of a chain (the directory itself for a one-snapshot chain). */
+  async view(chain: readonly string[]): Promise<SnapshotView> {
+    if (chain.length === 0)
+      return { root: path.join(this.root, await this.emptyDir()), release: async () => {} };
+    if (chain.length === 1) return { root: this.upperDir(chain[0]!), release: async () => {} };
+    await mkdir(path.join(this.root, 'views'), { recursive: true });
+    const target = path.join(this.root, 'views', this.newId());
+    await mkdir(target);
+    await mountOverlay(target, this.root, this.lowers(chain));
+    return {
+      root: target,
+      release: async () => {
+        await unmount(target);
+        await rm(target, { recursive: true, force: true });
+      },
+    };
+  }
+
+  /** Every committed snapshot id. */
+  async list(): Promise<string[]> {
+    let entries: string[] = [];
+    try {
+      entries = await readdir(this.root);
+    } catch {
+      return [];
+    }
+    const ids: string[] = [];
+    for (const e of entries) if (/^[0-9a-f]{12}$/.test(e) && (await this.meta(e))) ids.push(e);
+    return ids;
+  }
+
+  /** Removes a snapshot. */
+  async remove(id: string): Promise<void> {
+    await rm(this.dir(id), { recursive: true, force: true });
+  }
+}
