@@ -45,8 +45,8 @@ export function mountOverlay(
 ): Promise<void> {
   const options = [`lowerdir=${lowers.join(':')}`];
   if (upper) options.push(`upperdir=${upper.upper}`, `workdir=${upper.work}`);
-  // index=off and redirect_dir=off keep upper directories self-contained, so each is a layer diff.
-  options.push('index=off', 'redirect_dir=off');
+  // index=off, redirect_dir=off and metacopy=off keep upper directories self-contained, so each is a layer diff.
+  options.push('index=off', 'redirect_dir=off', 'metacopy=off');
   return run('mount', ['-t', 'overlay', 'overlay', '-o', options.join(','), target], cwd);
 }
 
