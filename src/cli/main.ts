@@ -4,6 +4,8 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { manifoldVersion } from '../version.js';
+import { registerBuild } from './build.js';
+import { buildRunner } from './build-runner.js';
 import { reportError } from './errors.js';
 import { registerRun } from './run.js';
 import { registerVersion } from './version.js';
@@ -16,10 +18,12 @@ export function createProgram(setExitCode: (code: number) => void = () => {}): C
     .version(manifoldVersion(), '-v, --version', 'Print the version and exit')
     .option('--debug', 'Print stack traces and debug details')
     .showSuggestionAfterError(true)
+    .enablePositionalOptions()
     .exitOverride();
   program.configureHelp({ sortSubcommands: true });
   registerVersion(program);
   registerRun(program as unknown as Command, setExitCode);
+  registerBuild(program as unknown as Command, buildRunner());
   return program as unknown as Command;
 }
 
