@@ -95,7 +95,7 @@ export async function build(
       conversion.targets.map((t, i) => {
         const head = solved.heads[i];
         const chain = head === undefined ? [] : head.kind === 'fs' ? head.chain : [];
-        return assemblePlatformImage(t.output, chain, {
+        return assemblePlatformImage(t.platform, t.output, chain, {
           store,
           snapshots,
           ociMediaTypes: opts.ociMediaTypes,

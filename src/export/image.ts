@@ -53,6 +53,7 @@ export interface PlatformImage {
 
 /** Builds and stores the manifest of one platform from the stage output and its result chain. */
 export async function assemblePlatformImage(
+  platform: Platform,
   output: StageOutput,
   chain: readonly string[],
   options: AssembleOptions,
@@ -85,7 +86,8 @@ export async function assemblePlatformImage(
   const kept = layers.filter((l, i) => i < baseLayerCount || !l.empty);
   const containerConfig = finishConfig(output.config);
   const labels = { ...(containerConfig.Labels ?? {}), ...(options.labels ?? {}) };
-  const p = output.platform;
+  // The image is labelled with the target platform, as BuildKit does, whatever its stage ran on.
+  const p = platform;
   const config: ImageConfig = {
     created: options.created,
     ...(output.config.author ? { author: output.config.author } : {}),

@@ -9,9 +9,7 @@
  * keeps this file about orchestration: mounts, snapshots, errors and progress.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { ContentStore } from '../content/index.js';
 import type { ExecMount, ExecOp, FileAction, FileOp, Vertex } from '../graph/index.js';
 import type { Digest } from '../oci/index.js';
@@ -21,24 +19,19 @@ import { contextChecksum, type FileDigestMemo } from './context/index.js';
 import { type ImageFetcher, resolveBaseImage, unpackImage } from './images/index.js';
 import type { WorkerRef } from './refs.js';
 import type { SnapshotStore, SnapshotView } from './snapshots/index.js';
+import type { StepMount } from './exec/index.js';
+import type { CopySource } from './fileop/index.js';
 import { StepFailedError } from './step-errors.js';
 
-/** A host directory mounted into a RUN step. */
-export interface HostMount {
-  readonly target: string;
-  readonly kind: 'bind' | 'tmpfs';
-  readonly source?: string;
-  readonly readonly?: boolean;
-  readonly size?: number;
-}
+/** A mount of a RUN step, as the executor takes it. */
+export type HostMount = StepMount;
 
 /** Runs one RUN step; resolves to the exit code. */
 export type StepRunner = (step: {
   readonly rootfs: string;
   readonly op: ExecOp;
+  /** Extra mounts; secrets among them carry their values, which never enter the op. */
   readonly mounts: readonly HostMount[];
-  /** Secret values exposed as environment variables (never in the op). */
-  readonly secretEnv: Readonly<Record<string, string>>;
   readonly onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void;
   readonly signal: AbortSignal;
 }) => Promise<number>;
@@ -48,7 +41,8 @@ export type FileActionRunner = (
   actions: readonly FileAction[],
   roots: {
     readonly destRoot: string;
-    readonly sourceRoot: (input: number | undefined) => string | undefined;
+    /** A copy's source: its root, whether it is a local directory (owners reset to 0:0), its name. */
+    readonly sourceRoot: (input: number | undefined) => CopySource | undefined;
     readonly signal: AbortSignal;
   },
 ) => Promise<void>;
@@ -170,16 +164,13 @@ export class LocalWorker implements Worker<WorkerRef> {
     const views: SnapshotView[] = [];
     const active = await this.deps.snapshots.prepare(base);
     const tail: string[] = [];
-    const cleanups: Array<() => Promise<void>> = [];
     try {
       const mounts: HostMount[] = [];
-      const secretEnv: Record<string, string> = {};
-      for (const m of op.mounts.slice(1)) await this.hostMount(m, inputs, views, mounts, secretEnv, cleanups);
+      for (const m of op.mounts.slice(1)) await this.hostMount(m, inputs, views, mounts);
       const exitCode = await this.deps.runStep({
         rootfs: active.root,
         op,
         mounts,
-        secretEnv,
         signal: ctx.signal,
         onOutput: (stream, data) => {
           const text = data.toString('utf8');
@@ -203,7 +194,6 @@ export class LocalWorker implements Worker<WorkerRef> {
       throw err;
     } finally {
       for (const v of views) await v.release().catch(() => {});
-      for (const c of cleanups) await c().catch(() => {});
     }
   }
 
@@ -212,8 +202,6 @@ export class LocalWorker implements Worker<WorkerRef> {
     inputs: readonly WorkerRef[],
     views: SnapshotView[],
     mounts: HostMount[],
-    secretEnv: Record<string, string>,
-    cleanups: Array<() => Promise<void>>,
   ): Promise<void> {
     switch (m.type) {
       case 'layer':
@@ -239,17 +227,21 @@ export class LocalWorker implements Worker<WorkerRef> {
         return;
       case 'secret': {
         const source = this.deps.secrets.get(m.id);
-        const value = source ? await readSecret(source) : undefined;
-        if (value === undefined) {
-          if (m.required)
-            throw new Error(`secret ${m.id} not found: pass it with --secret id=${m.id},src=FILE`);
+        const data = source ? await readSecret(source) : undefined;
+        if (data === undefined) {
+          if (m.required) throw new Error(`secret ${m.id} not found: pass it with --secret id=${m.id},src=FILE`);
           return;
         }
-        if (m.env) secretEnv[m.env] = value.toString('utf8');
-        if (m.target) {
-          const file = await writeSecretFile(m.id, value, m.mode ?? 0o400, cleanups);
-          mounts.push({ kind: 'bind', target: m.target, source: file, readonly: true });
-        }
+        mounts.push({
+          kind: 'secret',
+          id: m.id,
+          data,
+          ...(m.target ? { target: m.target } : {}),
+          ...(m.env ? { env: m.env } : {}),
+          ...(m.mode === undefined ? {} : { mode: m.mode }),
+          ...(m.uid === undefined ? {} : { uid: m.uid }),
+          ...(m.gid === undefined ? {} : { gid: m.gid }),
+        });
         return;
       }
       case 'ssh':
@@ -270,10 +262,20 @@ export class LocalWorker implements Worker<WorkerRef> {
     const views: SnapshotView[] = [];
     const active = await this.deps.snapshots.prepare(base);
     try {
-      const roots = new Map<number, string>();
+      const roots = new Map<number, CopySource>();
       for (const action of op.actions) {
         if (action.action === 'copy' && action.sourceInput !== undefined && !roots.has(action.sourceInput)) {
-          roots.set(action.sourceInput, await this.inputRoot(inputs[action.sourceInput], views));
+          const input = inputs[action.sourceInput];
+          roots.set(action.sourceInput, {
+            root: await this.inputRoot(input, views),
+            kind: input?.kind === 'local' ? 'local' : 'snapshot',
+            description:
+              input?.kind === 'local'
+                ? input.name === 'context'
+                  ? 'the build context'
+                  : `build context "${input.name}"`
+                : 'the stage or image copied from',
+          });
         }
       }
       await this.deps.applyFileActions(op.actions, {
@@ -310,18 +312,4 @@ async function readSecret(source: SecretSource): Promise<Buffer | undefined> {
     return value === undefined ? undefined : Buffer.from(value);
   }
   return undefined;
-}
-
-/** Writes a secret to a private temp file for one step; it is removed when the step ends. */
-async function writeSecretFile(
-  id: string,
-  value: Buffer,
-  mode: number,
-  cleanups: Array<() => Promise<void>>,
-): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'manifold-secret-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const file = path.join(dir, id.replace(/[^A-Za-z0-9_.-]/g, '_'));
-  await writeFile(file, value, { mode });
-  return file;
 }

@@ -3,9 +3,12 @@ import type { State } from '../../graph/index.js';
 import type { InstructionNode } from '../parser/ast.js';
 import type { StageBuilder } from './stage-builder.js';
 
+/** Where a `--from` name was written: `COPY --from=` (stage index, name or image) or `RUN --mount=from=` (name or image). */
+export type FromUse = 'copy' | 'mount';
+
 export interface DispatchContext {
-  /** The file system named by `--from` or a mount's `from`: a stage (by name or index) or an image. */
-  resolveFrom(name: string, node: InstructionNode, builder: StageBuilder): Promise<State>;
+  /** The file system named by `--from` or a mount's `from`: an earlier stage, or an image for the target platform. */
+  resolveFrom(name: string, node: InstructionNode, builder: StageBuilder, use: FromUse): Promise<State>;
   /** The build context (local source with the .dockerignore patterns). */
   context(): State;
   /** Display name of a vertex for the instruction at `node`. */

@@ -3,7 +3,7 @@
  * platform ARGs, multi-stage builds, only the stages the target needs). Start with
  * {@link convertDockerfile}.
  */
-export type { DispatchContext } from './context.js';
+export type { DispatchContext, FromUse } from './context.js';
 export {
   type ConversionResult,
   type ConvertOptions,
@@ -13,13 +13,16 @@ export {
   type StageOutput,
   type TargetBuild,
 } from './convert.js';
-export { DockerfileConvertError } from './errors.js';
+export { type ConvertErrorOptions, DockerfileConvertError } from './errors.js';
 export { type ParsedMount, parseMount } from './mounts.js';
 export { isPlatformArg, PLATFORM_ARG_NAMES, platformArgs } from './platform-args.js';
+export { isValidSignal, parsePortSpec } from './ports.js';
 export {
   DEFAULT_PATH,
+  type DeclaredArg,
   type ExpansionRecord,
   finishConfig,
+  HISTORY_COMMENT,
   type HistoryStep,
   type WorkingConfig,
 } from './stage-builder.js';

@@ -25,16 +25,22 @@ export interface ParsedMount {
 
 const TYPES = new Set(['bind', 'cache', 'tmpfs', 'secret', 'ssh']);
 
-/** Parses one --mount value; returns the mount or the problem in words. */
-export function parseMount(value: string): ParsedMount | { problem: string } {
+/**
+ * Parses one --mount value; returns the mount or the problem in words. `expand` (the stage's
+ * word expansion) is applied to each field's value, as BuildKit does, not to the whole text.
+ */
+export function parseMount(
+  value: string,
+  expand: (word: string) => string = (w) => w,
+): ParsedMount | { problem: string } {
   const fields = new Map<string, string>();
   for (const field of splitCsv(value)) {
     if (field === '') continue;
     const eq = field.indexOf('=');
     const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
-    fields.set(canonicalKey(key), eq < 0 ? 'true' : field.slice(eq + 1));
+    fields.set(canonicalKey(key), eq < 0 ? 'true' : expand(field.slice(eq + 1)));
   }
-  const type = fields.get('type') ?? 'bind';
+  const type = (fields.get('type') ?? 'bind').toLowerCase();
   if (!TYPES.has(type))
     return { problem: `unsupported mount type "${type}": use bind, cache, tmpfs, secret or ssh` };
   for (const key of fields.keys()) {
@@ -50,6 +56,8 @@ export function parseMount(value: string): ParsedMount | { problem: string } {
     const n = Number.parseInt(text, base);
     return Number.isNaN(n) ? { problem: `invalid ${key} "${text}" in --mount` } : n;
   };
+  const misplaced = misplacedKey(type, fields);
+  if (misplaced) return { problem: misplaced };
   const sharing = fields.get('sharing');
   if (sharing !== undefined && sharing !== 'shared' && sharing !== 'private' && sharing !== 'locked') {
     return { problem: `unsupported sharing value "${sharing}": use shared, private or locked` };
@@ -81,6 +89,25 @@ export function parseMount(value: string): ParsedMount | { problem: string } {
     ...defined('size', size as number | undefined),
     ...defined('env', fields.get('env')),
   };
+}
+
+/** BuildKit's checks of which keys a mount type takes. */
+function misplacedKey(type: string, fields: ReadonlyMap<string, string>): string | undefined {
+  if (fields.has('required') && type !== 'secret' && type !== 'ssh')
+    return `unexpected key 'required' for mount type '${type}'`;
+  if (fields.has('size') && type !== 'tmpfs') return `unexpected key 'size' for mount type '${type}'`;
+  if (type === 'bind' || type === 'tmpfs') {
+    for (const key of ['mode', 'uid', 'gid'])
+      if (fields.has(key)) return `${key} not allowed for "${type}" type mounts`;
+  }
+  if (fields.has('sharing') && type !== 'cache') return `invalid cache sharing set for ${type} mount`;
+  if (type === 'secret') {
+    if (fields.has('from')) return 'secret mount should not have a from';
+    if (fields.has('source') && fields.has('id')) return "both source and id can't be set";
+    if (!fields.has('source') && !fields.has('target') && !fields.has('id'))
+      return 'invalid secret mount. one of source, target required';
+  }
+  return undefined;
 }
 
 const KNOWN_KEYS = new Set([

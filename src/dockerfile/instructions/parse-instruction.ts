@@ -1,10 +1,12 @@
 /**
  * One parser node → one typed instruction, with BuildKit's argument rules and messages
- * ("COPY requires at least two arguments", "unknown instruction: FOO", "unknown flag: --x").
+ * ("COPY requires at least two arguments", "unknown instruction: FORM (did you mean FROM?)",
+ * "unknown flag: --x"). An unknown keyword is refused before its flags are looked at.
  */
 import type { InstructionNode } from '../parser/ast.js';
 import { keyValuePairs } from '../parser/ast.js';
 import type { DockerfileParseError } from '../parser/errors.js';
+import { isKnownInstruction, unknownInstructionError } from '../parser/instructions.js';
 import { parseGoDuration } from './duration.js';
 import { instructionError } from './errors.js';
 import { INSTRUCTION_FLAGS, type ParsedFlags, parseFlags } from './flags.js';
@@ -14,7 +16,8 @@ import type { ArgDeclaration, CommandLine, HealthcheckInstruction, Instruction }
 export function parseInstruction(node: InstructionNode, file: string): Instruction {
   const fail = (reason: string, hint?: string): DockerfileParseError =>
     instructionError(file, node, reason, hint);
-  const flagResult = parseFlags(node.flags, INSTRUCTION_FLAGS[node.name] ?? {});
+  if (!isKnownInstruction(node.keyword)) throw unknownInstructionError(node, file);
+  const flagResult = parseFlags(node.flags, INSTRUCTION_FLAGS[node.name] ?? {}, node.name.toUpperCase());
   if ('problem' in flagResult) throw fail(flagResult.problem, flagResult.hint);
   const flags: ParsedFlags = flagResult;
   const args = node.args;
@@ -80,10 +83,7 @@ export function parseInstruction(node: InstructionNode, file: string): Instructi
     case 'onbuild':
       return parseOnbuild(node, fail);
     default:
-      throw fail(
-        `unknown instruction: ${node.keyword.toUpperCase()}`,
-        'instructions are FROM, RUN, CMD, LABEL, EXPOSE, ENV, ADD, COPY, ENTRYPOINT, VOLUME, USER, WORKDIR, ARG, ONBUILD, STOPSIGNAL, HEALTHCHECK, SHELL',
-      );
+      throw unknownInstructionError(node, file);
   }
 }
 

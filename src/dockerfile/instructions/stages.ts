@@ -2,7 +2,9 @@
  * A parsed Dockerfile → its global ARGs and its stages. Only ARG may come before the first
  * FROM; every other instruction belongs to the stage opened by the FROM above it.
  */
-import type { DockerfileAst } from '../parser/ast.js';
+import type { DockerfileAst, InstructionNode } from '../parser/ast.js';
+import { DockerfileParseError } from '../parser/errors.js';
+import { isKnownInstruction } from '../parser/instructions.js';
 import { instructionError } from './errors.js';
 import { parseInstruction } from './parse-instruction.js';
 import type { ArgInstruction, DockerfileStages, FromInstruction, Stage, StageInstruction } from './types.js';
@@ -25,15 +27,20 @@ export function readStages(ast: DockerfileAst): DockerfileStages {
       description: current.description,
     });
   };
+  let previous: InstructionNode | undefined;
   for (const node of ast.children) {
-    const instruction = parseInstruction(node, ast.file);
+    const instruction = readInstruction(node, previous, ast.file);
+    previous = node;
     if (instruction.kind === 'from') {
       if (instruction.stageName !== undefined && !STAGE_NAME.test(instruction.stageName)) {
         throw instructionError(
           ast.file,
           node,
           `invalid name for build stage: "${instruction.stageName}", name can't start with a number or contain symbols`,
-          'stage names start with a letter and use letters, digits, "-", "_" and "."',
+          instruction.stageName.includes('$')
+            ? // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile text shown to the user
+              'stage names are not expanded (not even platform ARGs such as $TARGETARCH): give each stage a fixed name, and pick one in a later stage with FROM name-${TARGETARCH}'
+            : 'stage names start with a letter and use letters, digits, "-", "_" and "."',
         );
       }
       close();
@@ -61,6 +68,34 @@ export function readStages(ast: DockerfileAst): DockerfileStages {
     );
   }
   return { metaArgs, stages };
+}
+
+/**
+ * Reads one instruction. An unknown keyword right after a RUN, COPY or ADD that has `<<` but
+ * no heredoc is most likely a heredoc body: the heredoc word could not be read (an unbalanced
+ * quote), so BuildKit, and this parser, read its body as instructions. The hint says so.
+ */
+function readInstruction(node: InstructionNode, previous: InstructionNode | undefined, file: string) {
+  try {
+    return parseInstruction(node, file);
+  } catch (err) {
+    const target = previous?.subInstruction ?? previous;
+    const lostHeredoc =
+      previous !== undefined &&
+      target !== undefined &&
+      ['run', 'copy', 'add'].includes(target.name) &&
+      previous.heredocs.length === 0 &&
+      previous.original.includes('<<') &&
+      !isKnownInstruction(node.keyword);
+    if (!(err instanceof DockerfileParseError) || !lostHeredoc) throw err;
+    throw instructionError(
+      file,
+      node,
+      err.reason,
+      `line ${previous.startLine} (${previous.original.split('\n')[0]}) has "<<" but no heredoc could be read from it: ` +
+        `balance the quotes of the heredoc word (<<EOF, <<'EOF' or <<"EOF"), or this line is taken for an instruction`,
+    );
+  }
 }
 
 function fakeNode() {
