@@ -8,7 +8,7 @@ import type { ContentStore } from '../../content/index.js';
 import {
   type Descriptor,
   type Digest,
-  decodeImageConfig,
+  parseImageConfig,
   type ImageConfig,
   type ImageManifest,
   parseManifestOrIndex,
@@ -66,7 +66,7 @@ export async function resolveBaseImage(
       manifest: ImageManifest;
     };
     const configBytes = await readBlob(pinnedRef, manifest.manifest.config.digest, options);
-    const config = decodeImageConfig(configBytes);
+    const config = parseImageConfig(configBytes);
     const base = name.replace(/:[^:/@]+$/, '');
     return {
       pinned: `${reference.tag ? `${base}:${reference.tag}` : base}@${top.digest}`,
