@@ -73,10 +73,11 @@ export async function assemblePlatformImage(
     ...(options.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: options.sourceDateEpoch }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  const created = await creationTime(chain.slice(baseLayerCount), options);
   const history: HistoryEntry[] = [...(output.baseImage?.config.history ?? [])];
   let next = baseLayerCount;
   for (const step of output.steps) {
-    let entry: HistoryEntry = { created: options.created, ...step.entry };
+    let entry: HistoryEntry = { created, ...step.entry };
     if (step.layer !== undefined) {
       if (layers[next]?.empty) entry = { ...entry, empty_layer: true };
       next++;
@@ -89,7 +90,7 @@ export async function assemblePlatformImage(
   // The image is labelled with the target platform, as BuildKit does, whatever its stage ran on.
   const p = platform;
   const config: ImageConfig = {
-    created: options.created,
+    created,
     ...(output.config.author ? { author: output.config.author } : {}),
     architecture: p.architecture,
     os: p.os,
@@ -130,6 +131,21 @@ export async function assemblePlatformImage(
     configDigest: configBlob.digest,
     config,
   };
+}
+
+/**
+ * When the image was made: SOURCE_DATE_EPOCH when given; else when its newest step snapshot was
+ * made, so that a rebuild served from the cache gives the same config, the same manifest and
+ * nothing new to store or push; else (no step of its own) the build's time.
+ */
+async function creationTime(stepSnapshots: readonly string[], options: AssembleOptions): Promise<string> {
+  if (options.sourceDateEpoch !== undefined || stepSnapshots.length === 0) return options.created;
+  let newest = '';
+  for (const id of stepSnapshots) {
+    const meta = await options.snapshots.meta(id);
+    if (meta && meta.createdAt > newest) newest = meta.createdAt;
+  }
+  return newest ? newest.replace(/\.\d+Z$/, 'Z') : options.created;
 }
 
 /** Builds and stores an index of platform manifests. */
