@@ -18,7 +18,7 @@ import { discardProgress } from '../progress/index.js';
 import { formatReference } from '../registry/reference/index.js';
 import { solve } from '../solver/index.js';
 import { FileDigestMemo } from '../worker/context/index.js';
-import { resolveBaseImage } from '../worker/images/index.js';
+import { type ImageFetcher, resolveBaseImage } from '../worker/images/index.js';
 import { LocalWorker } from '../worker/local-worker.js';
 import type { WorkerRef } from '../worker/refs.js';
 import { DiskResultCache } from '../worker/result-cache.js';
@@ -67,7 +67,8 @@ export async function build(
     const worker = new LocalWorker({
       snapshots,
       store,
-      fetcher: (await needsRegistry(conversion, store)) ? (await registry()).fetcher : undefined,
+      // The registry is contacted only if a blob is missing from the store.
+      fetcher: lazyFetcher(registry),
       contexts: new Map([['context', opts.context], ...opts.buildContexts]),
       memo,
       cacheMountDir: path.join(opts.stateDir, 'cache-mounts'),
@@ -195,14 +196,10 @@ function runPlatforms(conversion: ConversionResult) {
   return [...seen.values()];
 }
 
-/** Whether any base image must come from a registry (its blobs are not all in the store). */
-async function needsRegistry(conversion: ConversionResult, store: ContentStore): Promise<boolean> {
-  for (const t of conversion.targets) {
-    for (const v of t.definition.vertices.values()) {
-      if (v.op.kind !== 'image') continue;
-      const digest = v.op.ref.slice(v.op.ref.lastIndexOf('@') + 1);
-      if (!(await store.hasBlob(digest as never))) return true;
-    }
-  }
-  return false;
+/** An ImageFetcher that opens the registry session on first use. */
+function lazyFetcher(registry: () => Promise<RegistrySession>): ImageFetcher {
+  return {
+    fetchManifest: async (ref, signal) => (await registry()).fetcher.fetchManifest(ref, signal),
+    fetchBlob: async (ref, digest, signal) => (await registry()).fetcher.fetchBlob(ref, digest, signal),
+  };
 }
