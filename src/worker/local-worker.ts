@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { ContentStore } from '../content/index.js';
 import type { ExecMount, ExecOp, FileAction, FileOp, Vertex } from '../graph/index.js';
-import type { Digest } from '../oci/index.js';
+import { type Digest, goQuote } from '../oci/index.js';
 import { parseReference } from '../registry/reference/index.js';
 import type { SolveContext, Worker } from '../solver/index.js';
 import { contextChecksum, type FileDigestMemo } from './context/index.js';
@@ -182,7 +182,7 @@ export class LocalWorker implements Worker<WorkerRef> {
       if (exitCode !== 0) {
         throw new StepFailedError(
           ctx.meta,
-          `process "${op.args.join(' ')}" did not complete successfully: exit code: ${exitCode}`,
+          `process ${goQuote(op.args.join(' '))} did not complete successfully: exit code: ${exitCode}`,
           tail,
           exitCode,
         );

@@ -1,9 +1,16 @@
 /**
  * The OCI runtime spec (runc's config.json) for one RUN step, with Docker's defaults:
- * namespaces (pid, ipc, uts, mount, and network unless the host's is asked for), Docker's default
+ * namespaces (pid, ipc, uts, mount, and network for `none` only), Docker's default
  * capabilities (setuid binaries keep working: no `noNewPrivileges`, as in BuildKit), /proc,
- * /dev, /dev/pts, /dev/shm, /dev/mqueue, /sys read-only, the masked and read-only paths Docker
- * uses, and the hostname BuildKit gives build containers.
+ * /dev, /dev/pts, /dev/shm, /dev/mqueue, /sys and /sys/fs/cgroup read-only (the cgroup mount
+ * writable with `security: 'insecure'`, as BuildKit does), the masked and read-only paths Docker
+ * uses, and the hostname BuildKit gives build containers. No rlimits are set (the process keeps
+ * the runtime's, as BuildKit resets containerd's open-files limit). The caller adds
+ * /etc/hosts, /etc/resolv.conf and the step's mounts (run-step.ts).
+ *
+ * Network: `none` gets a network namespace of its own, holding only `lo`. `default` shares the
+ * host's, as BuildKit's OCI worker does when no CNI network is configured (its `auto` mode falls
+ * back to the host provider); Manifold has no bridge or CNI set-up. `host` shares it too.
  */
 
 /** A bind or tmpfs mount added to the container. */
@@ -103,7 +110,7 @@ export const BUILD_HOSTNAME = 'buildkitsandbox';
 export function buildRuntimeSpec(options: ContainerSpecOptions): Record<string, unknown> {
   const caps = options.security === 'insecure' ? ALL_CAPABILITIES : DEFAULT_CAPABILITIES;
   const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  if (options.network !== 'host') namespaces.push({ type: 'network' });
+  if (options.network === 'none') namespaces.push({ type: 'network' });
   return {
     ociVersion: '1.0.2',
     process: {
@@ -117,7 +124,7 @@ export function buildRuntimeSpec(options: ContainerSpecOptions): Record<string, 
     },
     root: { path: options.rootfs, readonly: false },
     hostname: options.hostname ?? BUILD_HOSTNAME,
-    mounts: [...baseMounts(options.network), ...options.mounts.map(toSpecMount)],
+    mounts: [...baseMounts(options.network, options.security), ...options.mounts.map(toSpecMount)],
     linux: {
       namespaces,
       resources: { devices: [{ allow: false, access: 'rwm' }] },
@@ -128,7 +135,10 @@ export function buildRuntimeSpec(options: ContainerSpecOptions): Record<string, 
   };
 }
 
-function baseMounts(network: ContainerSpecOptions['network']): Array<Record<string, unknown>> {
+function baseMounts(
+  network: ContainerSpecOptions['network'],
+  security: ContainerSpecOptions['security'],
+): Array<Record<string, unknown>> {
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
     {
@@ -151,7 +161,7 @@ function baseMounts(network: ContainerSpecOptions['network']): Array<Record<stri
     },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     // sysfs can only be mounted in a network namespace of our own; with the host's, bind it.
-    network === 'host'
+    network !== 'none'
       ? {
           destination: '/sys',
           type: 'bind',
@@ -159,6 +169,12 @@ function baseMounts(network: ContainerSpecOptions['network']): Array<Record<stri
           options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'],
         }
       : { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+    {
+      destination: '/sys/fs/cgroup',
+      type: 'cgroup',
+      source: 'cgroup',
+      options: ['nosuid', 'noexec', 'nodev', security === 'insecure' ? 'rw' : 'ro'],
+    },
   ];
 }
 
