@@ -6,7 +6,9 @@ let cached: string | undefined;
 /** The version of this Manifold package, e.g. `0.1.0`. */
 export function manifoldVersion(): string {
   if (cached === undefined) {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     cached = pkg.version;
   }
   return cached;

@@ -34,10 +34,17 @@ export function defaultEngine(): BuildEngine {
       return exitCode;
     },
     async applyFileActions(actions, roots) {
-      await applyFileActions(actions, { destRoot: roots.destRoot, sources: roots.sourceRoot, signal: roots.signal });
+      await applyFileActions(actions, {
+        destRoot: roots.destRoot,
+        sources: roots.sourceRoot,
+        signal: roots.signal,
+      });
     },
     copyChecksum: (action, sourceRoot, memo) =>
-      copySourceChecksum(action, { root: sourceRoot, kind: 'local', description: 'the build context' }, { cache: { get: (abs, stats) => memo.digest(abs, stats) } }),
+      copySourceChecksum(
+        action,
+        { root: sourceRoot, kind: 'local', description: 'the build context' },
+        { cache: { get: (abs, stats) => memo.digest(abs, stats) } },
+      ),
   };
 }
-

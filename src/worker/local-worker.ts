@@ -16,11 +16,11 @@ import { type Digest, goQuote } from '../oci/index.js';
 import { parseReference } from '../registry/reference/index.js';
 import type { SolveContext, Worker } from '../solver/index.js';
 import { contextChecksum, type FileDigestMemo } from './context/index.js';
+import type { StepMount } from './exec/index.js';
+import type { CopySource } from './fileop/index.js';
 import { type ImageFetcher, resolveBaseImage, unpackImage } from './images/index.js';
 import type { WorkerRef } from './refs.js';
 import type { SnapshotStore, SnapshotView } from './snapshots/index.js';
-import type { StepMount } from './exec/index.js';
-import type { CopySource } from './fileop/index.js';
 import { StepFailedError } from './step-errors.js';
 
 /** A mount of a RUN step, as the executor takes it. */
@@ -80,8 +80,6 @@ export interface WorkerDeps {
 const TAIL_LINES = 20;
 
 export class LocalWorker implements Worker<WorkerRef> {
-  private readonly httpKeys = new Map<string, Promise<string>>();
-
   constructor(private readonly deps: WorkerDeps) {}
 
   async sourceKey(vertex: Vertex, ctx: SolveContext): Promise<string> {
@@ -229,7 +227,8 @@ export class LocalWorker implements Worker<WorkerRef> {
         const source = this.deps.secrets.get(m.id);
         const data = source ? await readSecret(source) : undefined;
         if (data === undefined) {
-          if (m.required) throw new Error(`secret ${m.id} not found: pass it with --secret id=${m.id},src=FILE`);
+          if (m.required)
+            throw new Error(`secret ${m.id} not found: pass it with --secret id=${m.id},src=FILE`);
           return;
         }
         mounts.push({

@@ -1,9 +1,9 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Dockerfile text uses ${VAR} literally.
 /**
  * Issue 5's bars, end to end: the compiled CLI builds for three platforms under real runc and
  * qemu, pushes to the real registry, and independent clients (skopeo, umoci, docker) read it.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,7 +16,11 @@ const registry = testRegistry();
 const skip = registry ? false : 'the test registry is not running (bash scripts/testworld/registry.sh start)';
 const PLATFORMS = 'linux/arm,linux/arm64,linux/amd64';
 const HELLO = 'FROM --platform=$TARGETPLATFORM alpine\nRUN uname -a > /os.txt\nCMD cat /os.txt\n';
-const MACHINE: Readonly<Record<string, string>> = { 'linux/arm/v7': 'armv7l', 'linux/arm64': 'aarch64', 'linux/amd64': 'x86_64' };
+const MACHINE: Readonly<Record<string, string>> = {
+  'linux/arm/v7': 'armv7l',
+  'linux/arm64': 'aarch64',
+  'linux/amd64': 'x86_64',
+};
 
 describe('multi-platform builds', { skip }, () => {
   const reg = registry ?? '';
@@ -28,14 +32,20 @@ describe('multi-platform builds', { skip }, () => {
     const home = await freshHome(reg);
     const ctx = await makeContext({ Dockerfile: HELLO });
     const ref = `${reg}/e2e/hello:brief`;
-    const built = await manifold(['build', '--progress', 'plain', '--platform', PLATFORMS, '-t', ref, '--push', ctx], { MANIFOLD_HOME: home });
+    const built = await manifold(
+      ['build', '--progress', 'plain', '--platform', PLATFORMS, '-t', ref, '--push', ctx],
+      { MANIFOLD_HOME: home },
+    );
     assert.equal(built.code, 0, built.stderr);
     // alpine came from the registry through the docker.io mirror: the store had no base image.
     assert.match(built.stderr, /FROM docker\.io\/library\/alpine:latest@sha256:[0-9a-f]{64}/);
 
     const raw = await runCommand('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]);
     assert.equal(raw.code, 0, raw.stderr);
-    const index = JSON.parse(raw.stdout) as { mediaType: string; manifests: Array<{ platform: { architecture: string; variant?: string } }> };
+    const index = JSON.parse(raw.stdout) as {
+      mediaType: string;
+      manifests: Array<{ platform: { architecture: string; variant?: string } }>;
+    };
     assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
     assert.deepEqual(
       index.manifests.map((m) => [m.platform.architecture, m.platform.variant ?? '']),
@@ -65,26 +75,39 @@ describe('multi-platform builds', { skip }, () => {
   it('copies each platform its own file (the brief, second Dockerfile)', async () => {
     const home = await freshHome(reg);
     const ctx = await makeContext({
-      Dockerfile: 'FROM scratch\nARG TARGETOS\nARG TARGETARCH\nCOPY bin/dist-${TARGETOS}-${TARGETARCH} /dist\nENTRYPOINT ["dist"]\n',
+      Dockerfile:
+        'FROM scratch\nARG TARGETOS\nARG TARGETARCH\nCOPY bin/dist-${TARGETOS}-${TARGETARCH} /dist\nENTRYPOINT ["dist"]\n',
     });
     await runCommand('mkdir', ['-p', path.join(ctx, 'bin')]);
     await writeFile(path.join(ctx, 'bin', 'dist-linux-amd64'), 'amd64 binary\n');
     await writeFile(path.join(ctx, 'bin', 'dist-linux-arm'), 'arm binary\n');
     const ref = `${reg}/e2e/dist:1`;
-    const built = await manifold(['build', '--platform', 'linux/arm/v7,linux/amd64', '-t', ref, '--push', ctx], { MANIFOLD_HOME: home });
+    const built = await manifold(
+      ['build', '--platform', 'linux/arm/v7,linux/amd64', '-t', ref, '--push', ctx],
+      { MANIFOLD_HOME: home },
+    );
     assert.equal(built.code, 0, built.stderr);
     for (const [arch, content] of [
       ['arm', 'arm binary\n'],
       ['amd64', 'amd64 binary\n'],
     ] as const) {
       const layout = await mkdtemp(path.join(os.tmpdir(), 'manifold-oci-'));
-      const copy = await runCommand('skopeo', ['copy', '--src-tls-verify=false', '--override-arch', arch, `docker://${ref}`, `oci:${layout}:x`]);
+      const copy = await runCommand('skopeo', [
+        'copy',
+        '--src-tls-verify=false',
+        '--override-arch',
+        arch,
+        `docker://${ref}`,
+        `oci:${layout}:x`,
+      ]);
       assert.equal(copy.code, 0, copy.stderr);
       const bundle = path.join(layout, 'bundle');
       const unpack = await runCommand('umoci', ['unpack', '--rootless', '--image', `${layout}:x`, bundle]);
       assert.equal(unpack.code, 0, unpack.stderr);
       assert.equal(await readFile(path.join(bundle, 'rootfs', 'dist'), 'utf8'), content);
-      const config = JSON.parse(await readFile(path.join(bundle, 'config.json'), 'utf8')) as { process: { args: string[] } };
+      const config = JSON.parse(await readFile(path.join(bundle, 'config.json'), 'utf8')) as {
+        process: { args: string[] };
+      };
       assert.deepEqual(config.process.args, ['dist']);
     }
   });
@@ -102,11 +125,18 @@ describe('multi-platform builds', { skip }, () => {
         '',
       ].join('\n'),
     });
-    const built = await manifold(['build', '--progress', 'plain', '--platform', PLATFORMS, '-t', 'cross', ctx], { MANIFOLD_HOME: home });
+    const built = await manifold(
+      ['build', '--progress', 'plain', '--platform', PLATFORMS, '-t', 'cross', ctx],
+      { MANIFOLD_HOME: home },
+    );
     assert.equal(built.code, 0, built.stderr);
-    const starts = built.stderr.split('\n').filter((l) => /^#\d+ \[linux\/amd64 build 2\/2\] RUN echo compiled-on/.test(l));
+    const starts = built.stderr
+      .split('\n')
+      .filter((l) => /^#\d+ \[linux\/amd64 build 2\/2\] RUN echo compiled-on/.test(l));
     assert.equal(starts.length, 1, built.stderr);
-    const finals = built.stderr.split('\n').filter((l) => /^#\d+ \[linux\/[^\]]+ stage-1 3\/4\] RUN cat \/out/.test(l));
+    const finals = built.stderr
+      .split('\n')
+      .filter((l) => /^#\d+ \[linux\/[^\]]+ stage-1 3\/4\] RUN cat \/out/.test(l));
     assert.equal(finals.length, 3, built.stderr);
     for (const [platform, machine] of Object.entries(MACHINE)) {
       const run = await manifold(['run', '--platform', platform, 'cross'], { MANIFOLD_HOME: home });
@@ -126,14 +156,20 @@ describe('multi-platform builds', { skip }, () => {
       const args = ['build', '--progress', 'rawjson', '--platform', PLATFORMS, '-t', ref, '--push', ctx];
       const first = await manifold(args, { MANIFOLD_HOME: home });
       assert.equal(first.code, 0, first.stderr);
-      const uploadsFirst = proxy.requests.filter((r) => r.method === 'POST' || r.method === 'PATCH' || (r.method === 'PUT' && r.path.includes('/blobs/')));
+      const uploadsFirst = proxy.requests.filter(
+        (r) =>
+          r.method === 'POST' || r.method === 'PATCH' || (r.method === 'PUT' && r.path.includes('/blobs/')),
+      );
       assert.ok(uploadsFirst.length > 0);
       proxy.requests.length = 0;
 
       const again = await manifold(args, { MANIFOLD_HOME: home });
       assert.equal(again.code, 0, again.stderr);
       assert.deepEqual(started(again.stderr), []);
-      const uploads = proxy.requests.filter((r) => r.method === 'POST' || r.method === 'PATCH' || (r.method === 'PUT' && r.path.includes('/blobs/')));
+      const uploads = proxy.requests.filter(
+        (r) =>
+          r.method === 'POST' || r.method === 'PATCH' || (r.method === 'PUT' && r.path.includes('/blobs/')),
+      );
       assert.deepEqual(uploads, []);
 
       // Touched, not changed: still nothing runs.
@@ -161,17 +197,32 @@ describe('multi-platform builds', { skip }, () => {
 
   it('fails a RUN on one platform clearly and leaves nothing behind', async () => {
     const home = await freshHome(reg);
-    const ctx = await makeContext({ Dockerfile: 'FROM alpine\nRUN echo checking\nRUN test "$(uname -m)" != aarch64\n' });
+    const ctx = await makeContext({
+      Dockerfile: 'FROM alpine\nRUN echo checking\nRUN test "$(uname -m)" != aarch64\n',
+    });
     const ref = `${reg}/e2e/fails:1`;
-    const res = await manifold(['build', '--progress', 'quiet', '--platform', PLATFORMS, '-t', ref, '--push', ctx], { MANIFOLD_HOME: home });
+    const res = await manifold(
+      ['build', '--progress', 'quiet', '--platform', PLATFORMS, '-t', ref, '--push', ctx],
+      { MANIFOLD_HOME: home },
+    );
     assert.equal(res.code, 1);
-    assert.match(res.stderr, /^ERROR: Dockerfile:3: \[linux\/arm64 3\/3\] RUN test "\$\(uname -m\)" != aarch64: process "\/bin\/sh -c test \\"\$\(uname -m\)\\" != aarch64" did not complete successfully: exit code: 1/m);
+    assert.match(
+      res.stderr,
+      /^ERROR: Dockerfile:3: \[linux\/arm64 3\/3\] RUN test "\$\(uname -m\)" != aarch64: process "\/bin\/sh -c test \\"\$\(uname -m\)\\" != aarch64" did not complete successfully: exit code: 1/m,
+    );
     assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
     // The store names nothing: its index.json (an OCI layout) has no entry for the image.
-    const index = JSON.parse(await readFile(path.join(home, 'images', 'index.json'), 'utf8').catch(() => '{"manifests":[]}')) as {
+    const index = JSON.parse(
+      await readFile(path.join(home, 'images', 'index.json'), 'utf8').catch(() => '{"manifests":[]}'),
+    ) as {
       manifests: Array<{ annotations?: Record<string, string> }>;
     };
-    assert.deepEqual(index.manifests.map((m) => m.annotations?.['org.opencontainers.image.ref.name']).filter((n) => n?.includes('fails')), []);
+    assert.deepEqual(
+      index.manifests
+        .map((m) => m.annotations?.['org.opencontainers.image.ref.name'])
+        .filter((n) => n?.includes('fails')),
+      [],
+    );
     const remote = await runCommand('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]);
     assert.notEqual(remote.code, 0);
     assert.match(remote.stderr, /manifest unknown/i);

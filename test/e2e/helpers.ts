@@ -17,12 +17,19 @@ export interface RunResult {
 }
 
 /** Runs `manifold ARGS` (the compiled CLI) with `env` added to this process's environment. */
-export function manifold(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
+export function manifold(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunResult> {
   return runCommand(process.execPath, [path.join(repoRoot, 'bin', 'manifold.js'), ...args], env);
 }
 
 /** Runs any command. */
-export function runCommand(cmd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
+export function runCommand(
+  cmd: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -53,7 +60,8 @@ export const ROOTFS_DIR = process.env.MANIFOLD_TESTWORLD_ROOTFS ?? '/var/cache/m
 /** A fresh MANIFOLD_HOME; with `mirror`, its buildkitd.toml maps docker.io to that registry. */
 export async function freshHome(mirror?: string): Promise<string> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'manifold-e2e-'));
-  if (mirror) await writeFile(path.join(home, 'buildkitd.toml'), `[registry."docker.io"]\n  mirrors = ["${mirror}"]\n`);
+  if (mirror)
+    await writeFile(path.join(home, 'buildkitd.toml'), `[registry."docker.io"]\n  mirrors = ["${mirror}"]\n`);
   return home;
 }
 
@@ -74,7 +82,8 @@ export async function makeContext(files: Readonly<Record<string, string>>): Prom
 export async function publishBaseImages(registry: string): Promise<void> {
   const home = await freshHome();
   const ctx = await mkdtemp(path.join(os.tmpdir(), 'manifold-base-'));
-  for (const f of await readdir(ROOTFS_DIR)) if (f.endsWith('.tar')) await cp(path.join(ROOTFS_DIR, f), path.join(ctx, f));
+  for (const f of await readdir(ROOTFS_DIR))
+    if (f.endsWith('.tar')) await cp(path.join(ROOTFS_DIR, f), path.join(ctx, f));
   const res = await manifold(
     [
       'build',

@@ -17,12 +17,19 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
   const requests: RecordingProxy['requests'] = [];
   const server = http.createServer((req, res) => {
     const forward = http.request(
-      { host, port: Number(port), method: req.method, path: req.url, headers: { ...req.headers, host: upstream } },
+      {
+        host,
+        port: Number(port),
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream },
+      },
       (up) => {
         requests.push({ method: req.method ?? '', path: req.url ?? '', status: up.statusCode ?? 0 });
         const headers = { ...up.headers };
         // Upload locations point at the upstream; send them back through the proxy.
-        if (typeof headers.location === 'string') headers.location = headers.location.replace(`http://${upstream}`, '');
+        if (typeof headers.location === 'string')
+          headers.location = headers.location.replace(`http://${upstream}`, '');
         res.writeHead(up.statusCode ?? 502, headers);
         up.pipe(res);
       },

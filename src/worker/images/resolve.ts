@@ -8,9 +8,9 @@ import type { ContentStore } from '../../content/index.js';
 import {
   type Descriptor,
   type Digest,
-  parseImageConfig,
   type ImageConfig,
   type ImageManifest,
+  parseImageConfig,
   parseManifestOrIndex,
 } from '../../oci/index.js';
 import { bestMatch, formatPlatform, normalize, type Platform } from '../../platform/index.js';
