@@ -121,7 +121,6 @@ export async function runImage(
         rootfs: active.root,
         op,
         mounts: [],
-        secretEnv: {},
         onOutput: options.onOutput,
         signal: options.signal ?? new AbortController().signal,
       });

@@ -1,2 +1,9 @@
 /** State directories under MANIFOLD_HOME (or the XDG defaults). */
-export { type StatePaths, builderStateDir, defaultBuildkitdConfig, imageStoreDir, manifestListDir, statePaths } from './home.js';
+export {
+  builderStateDir,
+  defaultBuildkitdConfig,
+  imageStoreDir,
+  manifestListDir,
+  type StatePaths,
+  statePaths,
+} from './home.js';
