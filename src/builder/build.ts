@@ -8,8 +8,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Agent, interceptors } from 'undici';
 import { type ContentStore, openContentStore } from '../content/index.js';
-import { type ConversionResult, convertDockerfile } from '../dockerfile/convert/index.js';
+import { type ConversionResult, convertDockerfile, type NamedContext } from '../dockerfile/convert/index.js';
 import { loadDockerignore } from '../dockerfile/ignore/index.js';
 import { assembleIndex, assemblePlatformImage, type PlatformImage, pushImage } from '../export/index.js';
 import type { Descriptor } from '../oci/index.js';
@@ -54,6 +55,7 @@ export async function build(
   const opts = resolveBuildOptions(options);
   const progress = options.progress ?? discardProgress;
   const store = await openContentStore(opts.imageStoreDir);
+  const httpAgent = new Agent();
   let session: RegistrySession | undefined;
   const registry = async () => {
     session ??= await openRegistrySession({ configFile: opts.configFile });
@@ -76,6 +78,7 @@ export async function build(
       runStep: engine.runStep,
       applyFileActions: engine.applyFileActions,
       ...(engine.copyChecksum ? { copyChecksum: engine.copyChecksum } : {}),
+      http: httpAgent.compose(interceptors.redirect({ maxRedirections: 10 })),
     });
     const solved = await solve<WorkerRef>(
       conversion.targets.map((t) => t.definition),
@@ -145,6 +148,7 @@ export async function build(
   } finally {
     await store.close();
     await session?.close();
+    await httpAgent.close();
   }
 }
 
@@ -168,6 +172,10 @@ async function convert(
     ...(opts.target === undefined ? {} : { target: opts.target }),
     excludes,
     noCacheFilter: opts.noCacheFilter,
+    namedContexts: new Map<string, NamedContext>([
+      ...[...opts.buildContexts.keys()].map((name) => [name, { kind: 'local' }] as const),
+      ...[...opts.imageContexts].map(([name, ref]) => [name, { kind: 'image', ref }] as const),
+    ]),
     resolveImage: async (ref, platform) => {
       const named = !opts.pull
         ? await resolveBaseImage(ref, platform, { store, fetcher: undefined }).catch(() => undefined)

@@ -41,7 +41,7 @@ export interface BuildOptions {
   /** Ask registries for base images even when the store has them. */
   readonly pull?: boolean;
   readonly secrets?: Readonly<Record<string, SecretSource>>;
-  /** Named contexts (`--build-context name=DIR`). */
+  /** Named contexts (`--build-context name=DIR` or `name=docker-image://REF`). */
   readonly buildContexts?: Readonly<Record<string, string>>;
   /** OCI media types (default) or Docker's. */
   readonly ociMediaTypes?: boolean;
@@ -77,7 +77,10 @@ export interface ResolvedBuildOptions {
   readonly noCacheFilter: readonly string[];
   readonly pull: boolean;
   readonly secrets: ReadonlyMap<string, SecretSource>;
+  /** Named local directories, by name. */
   readonly buildContexts: ReadonlyMap<string, string>;
+  /** Named contexts that are images, by name → reference. */
+  readonly imageContexts: ReadonlyMap<string, string>;
   readonly ociMediaTypes: boolean;
   readonly stateDir: string;
   readonly imageStoreDir: string;
@@ -141,7 +144,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     noCacheFilter: options.noCacheFilter ?? [],
     pull: options.pull ?? false,
     secrets: new Map(Object.entries(options.secrets ?? {})),
-    buildContexts: new Map(Object.entries(options.buildContexts ?? {}).map(([k, v]) => [k, path.resolve(v)])),
+    ...namedContexts(options.buildContexts ?? {}),
     ociMediaTypes: options.ociMediaTypes ?? true,
     stateDir: builderStateDir(paths, builder),
     imageStoreDir: imageStoreDir(paths),
@@ -184,6 +187,28 @@ function splitAnnotations(specs: readonly string[]): {
     }
   }
   return { index, manifest };
+}
+
+/** Splits `--build-context` values into local directories and images. */
+function namedContexts(specs: Readonly<Record<string, string>>): {
+  buildContexts: Map<string, string>;
+  imageContexts: Map<string, string>;
+} {
+  const buildContexts = new Map<string, string>();
+  const imageContexts = new Map<string, string>();
+  for (const [name, value] of Object.entries(specs)) {
+    if (value.startsWith('docker-image://')) {
+      imageContexts.set(name, value.slice('docker-image://'.length));
+    } else if (/^[a-z][a-z0-9+.-]*:\/\//.test(value)) {
+      throw new BuildOptionsError(
+        `--build-context ${name}=${value}: this kind of context is not supported`,
+        'use a local directory or docker-image://REFERENCE',
+      );
+    } else {
+      buildContexts.set(name, path.resolve(value));
+    }
+  }
+  return { buildContexts, imageContexts };
 }
 
 /** Names as the store keeps them. */

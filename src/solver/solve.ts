@@ -129,6 +129,8 @@ class SolveRun<R> {
       return { heads, keys: this.keys, executed: this.executed, cached: this.cached };
     } catch (err) {
       this.abort.abort(err);
+      // Let every step still running see the abort and stop before the caller cleans up.
+      await Promise.allSettled([...this.resultMemo.values(), ...this.keyMemo.values()]);
       throw err;
     }
   }

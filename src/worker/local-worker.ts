@@ -10,14 +10,16 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
+import type { Dispatcher } from 'undici';
 import type { ContentStore } from '../content/index.js';
-import type { ExecMount, ExecOp, FileAction, FileOp, Vertex } from '../graph/index.js';
+import type { ExecMount, ExecOp, FileAction, FileOp, HttpSourceOp, Vertex } from '../graph/index.js';
 import { type Digest, goQuote } from '../oci/index.js';
 import { parseReference } from '../registry/reference/index.js';
 import type { SolveContext, Worker } from '../solver/index.js';
-import { contextChecksum, type FileDigestMemo } from './context/index.js';
+import { contextChecksum, type FileDigestMemo, materializeContext } from './context/index.js';
 import type { StepMount } from './exec/index.js';
 import type { CopySource } from './fileop/index.js';
+import { type Downloaded, download } from './http/download.js';
 import { type ImageFetcher, resolveBaseImage, unpackImage } from './images/index.js';
 import type { WorkerRef } from './refs.js';
 import type { SnapshotStore, SnapshotView } from './snapshots/index.js';
@@ -74,12 +76,17 @@ export interface WorkerDeps {
   readonly runStep: StepRunner;
   readonly applyFileActions: FileActionRunner;
   readonly copyChecksum?: CopyChecksum;
+  /** HTTP client for `ADD https://…`. */
+  readonly http?: Dispatcher;
 }
 
 /** Most output kept from a step to show when it fails. */
 const TAIL_LINES = 20;
 
 export class LocalWorker implements Worker<WorkerRef> {
+  /** Downloads made while computing keys, reused by exec (one download per URL and build). */
+  private readonly downloads = new Map<string, Promise<Downloaded>>();
+
   constructor(private readonly deps: WorkerDeps) {}
 
   async sourceKey(vertex: Vertex, ctx: SolveContext): Promise<string> {
@@ -94,7 +101,8 @@ export class LocalWorker implements Worker<WorkerRef> {
           signal: ctx.signal,
         });
       case 'http':
-        return op.checksum ? `${op.url} ${op.checksum}` : op.url;
+        // Without a checksum the content is only known by fetching it.
+        return op.checksum ? `${op.url} ${op.checksum}` : (await this.fetchUrl(op, ctx)).digest;
       default:
         throw new Error(`${op.kind} is not a source`);
     }
@@ -110,6 +118,16 @@ export class LocalWorker implements Worker<WorkerRef> {
         parts.push(await this.deps.copyChecksum(action, dir, this.deps.memo));
     }
     return createHash('sha256').update(parts.join('\n')).digest('hex');
+  }
+
+  private fetchUrl(op: HttpSourceOp, ctx: SolveContext): Promise<Downloaded> {
+    let pending = this.downloads.get(op.url);
+    if (!pending) {
+      if (!this.deps.http) throw new Error('no HTTP client was given to the worker');
+      pending = download(op, this.deps.snapshots, this.deps.http, ctx.signal);
+      this.downloads.set(op.url, pending);
+    }
+    return pending;
   }
 
   private localDir(name: string): string {
@@ -137,10 +155,14 @@ export class LocalWorker implements Worker<WorkerRef> {
         });
         return { kind: 'fs', chain };
       }
-      case 'local':
-        return { kind: 'local', name: op.name, dir: this.localDir(op.name) };
+      case 'local': {
+        const dir = this.localDir(op.name);
+        if (op.exclude.length === 0) return { kind: 'local', name: op.name, dir };
+        const filtered = await materializeContext(dir, op.exclude, this.deps.snapshots, ctx.signal);
+        return { kind: 'local', name: op.name, dir: filtered.root, snapshot: filtered.id };
+      }
       case 'http':
-        throw new StepFailedError(ctx.meta, 'ADD of a URL is not supported by this worker yet', []);
+        return { kind: 'fs', chain: [(await this.fetchUrl(op, ctx)).snapshot] };
       case 'exec':
         return this.execRun(vertex.digest, op, inputs, ctx);
       case 'file':
@@ -204,14 +226,12 @@ export class LocalWorker implements Worker<WorkerRef> {
     switch (m.type) {
       case 'layer':
       case 'bind': {
-        const source = await this.inputRoot(m.input === undefined ? undefined : inputs[m.input], views);
+        const input = m.input === undefined ? undefined : inputs[m.input];
+        // A writable bind gets a throwaway layer: writes never reach a snapshot or the user's files.
+        const writable = m.readonly === false;
+        const source = writable ? await this.scratchLayer(input, views) : await this.inputRoot(input, views);
         const sub = 'source' in m && m.source ? `/${m.source.replace(/^\/+/, '')}` : '';
-        mounts.push({
-          kind: 'bind',
-          target: m.target,
-          source: `${source}${sub}`,
-          readonly: m.readonly !== false,
-        });
+        mounts.push({ kind: 'bind', target: m.target, source: `${source}${sub}`, readonly: !writable });
         return;
       }
       case 'cache': {
@@ -247,6 +267,16 @@ export class LocalWorker implements Worker<WorkerRef> {
         if (m.required) throw new Error('RUN --mount=type=ssh is not supported yet');
         return;
     }
+  }
+
+  /** A writable overlay of an input, discarded with the step's views. */
+  private async scratchLayer(ref: WorkerRef | undefined, views: SnapshotView[]): Promise<string> {
+    const active =
+      ref?.kind === 'local'
+        ? await this.deps.snapshots.prepareOverDirectory(ref.dir)
+        : await this.deps.snapshots.prepare(ref ? ref.chain : []);
+    views.push({ root: active.root, release: () => active.abort() });
+    return active.root;
   }
 
   private async inputRoot(ref: WorkerRef | undefined, views: SnapshotView[]): Promise<string> {

@@ -4,4 +4,10 @@
  */
 export type WorkerRef =
   | { readonly kind: 'fs'; readonly chain: readonly string[] }
-  | { readonly kind: 'local'; readonly name: string; readonly dir: string };
+  | {
+      readonly kind: 'local';
+      readonly name: string;
+      readonly dir: string;
+      /** The snapshot holding the filtered tree, when .dockerignore patterns applied. */
+      readonly snapshot?: string;
+    };

@@ -28,12 +28,11 @@ export class DiskResultCache implements ResultCache<WorkerRef> {
     } catch {
       return undefined;
     }
-    if (ref.kind === 'fs') {
-      for (const id of ref.chain) {
-        if (!(await this.snapshots.meta(id))) {
-          await rm(this.file(key), { force: true });
-          return undefined;
-        }
+    const needed = ref.kind === 'fs' ? ref.chain : ref.snapshot ? [ref.snapshot] : [];
+    for (const id of needed) {
+      if (!(await this.snapshots.meta(id))) {
+        await rm(this.file(key), { force: true });
+        return undefined;
       }
     }
     return ref;

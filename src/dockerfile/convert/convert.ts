@@ -49,7 +49,15 @@ export interface ConvertOptions {
   readonly resolveImage: ImageResolver;
   /** Stages whose steps skip the cache. */
   readonly noCacheFilter?: readonly string[];
+  /**
+   * Named contexts (`--build-context name=…`): a name in FROM, `COPY --from` or a mount's
+   * `from` that matches one uses it instead of a stage or an image of that name.
+   */
+  readonly namedContexts?: ReadonlyMap<string, NamedContext>;
 }
+
+/** A named context: a local directory (sent like the build context) or an image reference. */
+export type NamedContext = { readonly kind: 'local' } | { readonly kind: 'image'; readonly ref: string };
 
 /** The image a stage makes: its base image (if any), its steps since, and its config. */
 export interface StageOutput {

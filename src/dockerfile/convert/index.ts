@@ -9,6 +9,7 @@ export {
   type ConvertOptions,
   convertDockerfile,
   type ImageResolver,
+  type NamedContext,
   type ResolvedImage,
   type StageOutput,
   type TargetBuild,

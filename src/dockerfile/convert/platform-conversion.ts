@@ -50,6 +50,22 @@ export interface PlatformConversionInput {
 
 type Base = StageBase & { readonly platform: Platform; readonly baseImage?: StageOutput['baseImage'] };
 
+/** Copies a whole directory onto the destination root, keeping nothing of the source's owners. */
+const WHOLE_DIRECTORY_COPY = {
+  action: 'copy' as const,
+  sources: ['/'],
+  dest: '/',
+  link: false,
+  parents: false,
+  exclude: [],
+  extractArchives: false,
+  followSymlinks: true,
+  allowWildcard: false,
+  allowEmptyWildcard: false,
+  createDestPath: true,
+  dirCopyContents: true,
+};
+
 export class PlatformConversion implements DispatchContext {
   private readonly outputs = new Map<number, Promise<StageOutput>>();
   /** Which stage waits on which: a new edge that closes a loop is a circular dependency. */
@@ -160,7 +176,22 @@ export class PlatformConversion implements DispatchContext {
     }
     const platform =
       stage.from.platform === undefined ? this.target : this.fromPlatform(stage.from.platform, node);
-    const parent = parentStage(this.stages, baseName, stage.index);
+    const named = this.options.namedContexts?.get(baseName);
+    if (named?.kind === 'local') {
+      // A directory as a stage's root: its files copied onto an empty file system.
+      const fs = State.scratch().file([{ ...WHOLE_DIRECTORY_COPY, from: this.namedLocal(baseName) }], {
+        name: `${this.prefix(stage, platform, 1)} FROM ${baseName} (build context)`,
+      });
+      return {
+        fs,
+        platform,
+        config: workingConfig(undefined),
+        history: [],
+        env: new Map<string, string>(),
+        declaredArgs: [],
+      };
+    }
+    const parent = named ? undefined : parentStage(this.stages, baseName, stage.index);
     if (parent) {
       const out = await this.dependOn(stage.index, parent.index, node);
       const { fs, steps: history, env, declaredArgs, baseImage } = out;
@@ -177,9 +208,10 @@ export class PlatformConversion implements DispatchContext {
     const empty = { history: [], env: new Map<string, string>(), declaredArgs: [] };
     if (baseName === 'scratch')
       return { fs: State.scratch(), platform, config: workingConfig(undefined), ...empty };
-    this.checkReference(baseName, stage);
+    const imageName = named?.kind === 'image' ? named.ref : baseName;
+    this.checkReference(imageName, stage);
     const resolved = await this.resolveImage(
-      baseName,
+      imageName,
       platform,
       node,
       (msg) => `failed to resolve image "${baseName}" for ${formatPlatform(platform)}: ${msg}`,
@@ -298,6 +330,9 @@ export class PlatformConversion implements DispatchContext {
   }
 
   async resolveFrom(name: string, node: InstructionNode, b: StageBuilder, use: FromUse): Promise<State> {
+    const named = this.options.namedContexts?.get(name);
+    if (named?.kind === 'local') return this.namedLocal(name);
+    if (named?.kind === 'image') return this.resolveFrom(named.ref, node, b, use);
     const stage =
       use === 'copy'
         ? copySourceStage(this.stages, name, this.file, node)
@@ -334,6 +369,11 @@ export class PlatformConversion implements DispatchContext {
       });
     });
     return image(resolved.ref, formatPlatform(this.target), { name: `[internal] load ${resolved.ref}` });
+  }
+
+  /** The local source of a named context. */
+  private namedLocal(name: string): State {
+    return local(name, {}, { name: `[internal] load build context ${name}` });
   }
 
   context(): State {

@@ -119,13 +119,22 @@ export class SnapshotStore {
   }
 
   /** Mounts a new snapshot on top of `chain` read-write. */
-  async prepare(chain: readonly string[]): Promise<ActiveSnapshot> {
+  prepare(chain: readonly string[]): Promise<ActiveSnapshot> {
+    return this.prepareOn(async () => (chain.length ? this.lowers(chain) : [await this.emptyDir()]));
+  }
+
+  /** Mounts a throwaway writable layer over a host directory (a writable bind of the context). */
+  prepareOverDirectory(dir: string): Promise<ActiveSnapshot> {
+    return this.prepareOn(async () => [path.resolve(dir)]);
+  }
+
+  private async prepareOn(lowerDirs: () => Promise<string[]>): Promise<ActiveSnapshot> {
     const { id, fs } = await this.create();
     const work = path.join(this.dir(id), 'work');
     const merged = path.join(this.dir(id), 'merged');
     await mkdir(work, { recursive: true });
     await mkdir(merged, { recursive: true });
-    const lowers = chain.length ? this.lowers(chain) : [await this.emptyDir()];
+    const lowers = await lowerDirs();
     await mountOverlay(merged, this.root, lowers, {
       upper: path.join(id, 'fs'),
       work: path.join(id, 'work'),
