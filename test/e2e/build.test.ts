@@ -64,6 +64,15 @@ describe('multi-platform builds', { skip }, () => {
       assert.ok(fields.includes(machine), `${platform}: ${run.stdout}`);
       assert.equal(fields[fields.length - 2], machine, run.stdout);
     }
+    // An independent path to the same files: skopeo copies one platform, umoci unpacks it.
+    const layout = await mkdtemp(path.join(os.tmpdir(), 'manifold-oci-'));
+    const copied = await runCommand('skopeo', ['copy', '--src-tls-verify=false', '--override-arch', 'arm64', `docker://${ref}`, `oci:${layout}:arm64`]);
+    assert.equal(copied.code, 0, copied.stderr);
+    const bundle = path.join(layout, 'bundle');
+    const unpacked = await runCommand('umoci', ['unpack', '--rootless', '--image', `${layout}:arm64`, bundle]);
+    assert.equal(unpacked.code, 0, unpacked.stderr);
+    const viaRun = await manifold(['run', '--platform', 'linux/arm64', ref], { MANIFOLD_HOME: await freshHome(reg) });
+    assert.equal(await readFile(path.join(bundle, 'rootfs', 'os.txt'), 'utf8'), viaRun.stdout);
     if (existsSync('/usr/local/bin/docker') || existsSync('/usr/bin/docker')) {
       const inspected = await runCommand('docker', ['manifest', 'inspect', '--insecure', ref]);
       assert.equal(inspected.code, 0, inspected.stderr);
