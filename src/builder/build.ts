@@ -3,8 +3,9 @@
  * resolve options; read the Dockerfile and .dockerignore; convert to one graph per platform
  * (resolving base images through the store and registries); check that every platform a step
  * runs on can run here (before any work); solve all graphs together (shared steps run once,
- * cached steps not at all); assemble one manifest per platform and an index; name it in the
- * store; push it. Nothing is named or pushed unless every platform succeeded.
+ * cached steps not at all); hand the per-platform results to the outputs (src/export/outputs:
+ * images assembled per variant, files written, names given in the store, pushes). Nothing is
+ * written, named or pushed unless every platform succeeded.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,11 +13,17 @@ import { Agent, interceptors } from 'undici';
 import { type ContentStore, openContentStore } from '../content/index.js';
 import { type ConversionResult, convertDockerfile, type NamedContext } from '../dockerfile/convert/index.js';
 import { loadDockerignore } from '../dockerfile/ignore/index.js';
-import { assembleIndex, assemblePlatformImage, type PlatformImage, pushImage } from '../export/index.js';
+import type { PlatformImage } from '../export/index.js';
+import {
+  type ExportTarget,
+  exportOutputs,
+  NO_ANNOTATIONS,
+  newBuildRef,
+  type OutputResult,
+} from '../export/outputs/index.js';
 import type { Descriptor } from '../oci/index.js';
 import { parsePlatform } from '../platform/index.js';
 import { discardProgress } from '../progress/index.js';
-import { formatReference } from '../registry/reference/index.js';
 import { solve } from '../solver/index.js';
 import { FileDigestMemo } from '../worker/context/index.js';
 import { type ImageFetcher, resolveBaseImage } from '../worker/images/index.js';
@@ -25,6 +32,8 @@ import type { WorkerRef } from '../worker/refs.js';
 import { DiskResultCache } from '../worker/result-cache.js';
 import { SnapshotStore } from '../worker/snapshots/index.js';
 import { type BuildEngine, defaultEngine } from './engine.js';
+import { openBuilderForBuild } from './instances/index.js';
+import { type MetadataStep, metadataProgress } from './metadata-progress.js';
 import {
   type BuildOptions,
   BuildOptionsError,
@@ -35,13 +44,21 @@ import { openRegistrySession, type RegistrySession } from './registry-session.js
 
 /** What a build made. */
 export interface BuildResult {
-  /** The image: an index for several platforms, a manifest for one. */
-  readonly descriptor: Descriptor;
+  /**
+   * The image of the first output that holds one (image, oci, docker): an index for several
+   * platforms, a manifest for one. Absent when the outputs hold no image (local, tar).
+   */
+  readonly descriptor?: Descriptor;
+  /** That image's platform manifests. */
   readonly images: readonly PlatformImage[];
-  /** Names given in the store. */
+  /** Names given in the store, by every output. */
   readonly names: readonly string[];
-  /** References pushed. */
+  /** References pushed, by every output. */
   readonly pushed: readonly string[];
+  /** What each output did, in the order of the outputs. */
+  readonly outputs: readonly OutputResult[];
+  /** The build's reference, `BUILDER/NODE/ID` (buildx's `buildx.build.ref`). */
+  readonly ref: string;
   /** Vertices that ran and that came from the cache. */
   readonly executed: number;
   readonly cached: number;
@@ -52,7 +69,11 @@ export async function build(
   options: BuildOptions,
   engine: BuildEngine = defaultEngine(),
 ): Promise<BuildResult> {
-  const opts = resolveBuildOptions(options);
+  // The builder (named, MANIFOLD_BUILDER, current, default) gives the state, configuration and
+  // platforms; a restricted builder refuses other platforms here, before any work.
+  const builder = await openBuilderForBuild(options);
+  const opts = resolveBuildOptions(builder.options);
+  builder.checkPlatforms(opts.platforms);
   const progress = options.progress ?? discardProgress;
   const store = await openContentStore(opts.imageStoreDir);
   const httpAgent = new Agent();
@@ -62,7 +83,7 @@ export async function build(
     return session;
   };
   try {
-    const conversion = await convert(opts, store, registry);
+    const conversion = await convert(opts, store, registry, metadataProgress(progress, opts.multiPlatform));
     engine.checkPlatforms(runPlatforms(conversion), opts.hostPlatform);
     const snapshots = new SnapshotStore(path.join(opts.stateDir, 'snapshots'));
     const memo = await FileDigestMemo.load(path.join(opts.stateDir, 'file-digests.json'));
@@ -92,56 +113,38 @@ export async function build(
       },
     );
     await memo.save();
-    const created = new Date((opts.sourceDateEpoch ?? Math.floor(Date.now() / 1000)) * 1000)
-      .toISOString()
-      .replace('.000Z', 'Z');
-    const images = await Promise.all(
-      conversion.targets.map((t, i) => {
-        const head = solved.heads[i];
-        const chain = head === undefined ? [] : head.kind === 'fs' ? head.chain : [];
-        return assemblePlatformImage(t.platform, t.output, chain, {
-          store,
-          snapshots,
-          ociMediaTypes: opts.ociMediaTypes,
-          labels: opts.labels,
-          manifestAnnotations: opts.manifestAnnotations,
-          created,
-          ...(opts.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: opts.sourceDateEpoch }),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-      }),
+    const targets: ExportTarget[] = conversion.targets.map((t, i) => {
+      const head = solved.heads[i];
+      return { platform: t.platform, output: t.output, chain: head?.kind === 'fs' ? head.chain : [] };
+    });
+    const outputs = await exportOutputs(
+      opts.outputs,
+      {
+        store,
+        snapshots,
+        targets,
+        multiPlatform: opts.multiPlatform,
+        hostPlatform: opts.hostPlatform,
+        registry,
+        buildTime: Date.now(),
+        ...(opts.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: opts.sourceDateEpoch }),
+        progress,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      {
+        labels: opts.labels,
+        annotations: { ...NO_ANNOTATIONS, index: opts.indexAnnotations, manifest: opts.manifestAnnotations },
+        compression: opts.compression,
+      },
     );
-    const descriptor = opts.multiPlatform
-      ? await assembleIndex(images, {
-          store,
-          ociMediaTypes: opts.ociMediaTypes,
-          annotations: opts.indexAnnotations,
-        })
-      : images[0]!.descriptor;
-    const top: Descriptor = opts.multiPlatform
-      ? descriptor
-      : { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
-    const names: string[] = [];
-    if (opts.load) {
-      for (const tag of opts.tags) {
-        const name = formatReference(tag);
-        await store.setName(name, top, { check: 'complete' });
-        names.push(name);
-      }
-    }
-    const pushed: string[] = [];
-    if (opts.push) {
-      const { client } = await registry();
-      for (const tag of opts.tags) {
-        await pushImage(top, tag, { store, client, ...(options.signal ? { signal: options.signal } : {}) });
-        pushed.push(formatReference(tag));
-      }
-    }
+    const primary = outputs.find((o) => o.image !== undefined)?.image;
     return {
-      descriptor: top,
-      images,
-      names,
-      pushed,
+      ...(primary ? { descriptor: primary.descriptor } : {}),
+      images: primary?.images ?? [],
+      names: outputs.flatMap((o) => o.stored),
+      pushed: outputs.flatMap((o) => o.pushed),
+      outputs,
+      ref: newBuildRef(options.builder ?? 'default'),
       executed: solved.executed.size,
       cached: solved.cached.size,
     };
@@ -156,6 +159,7 @@ async function convert(
   opts: ResolvedBuildOptions,
   store: ContentStore,
   registry: () => Promise<RegistrySession>,
+  metadataStep: MetadataStep,
 ): Promise<ConversionResult> {
   const source = await readFile(opts.dockerfile).catch((err: NodeJS.ErrnoException) => {
     throw new BuildOptionsError(
@@ -176,19 +180,20 @@ async function convert(
       ...[...opts.buildContexts.keys()].map((name) => [name, { kind: 'local' }] as const),
       ...[...opts.imageContexts].map(([name, ref]) => [name, { kind: 'image', ref }] as const),
     ]),
-    resolveImage: async (ref, platform) => {
-      const named = !opts.pull
-        ? await resolveBaseImage(ref, platform, { store, fetcher: undefined }).catch(() => undefined)
-        : undefined;
-      const resolved =
-        named ??
-        (await resolveBaseImage(ref, platform, {
-          store,
-          fetcher: (await registry()).fetcher,
-          pull: opts.pull,
-        }));
-      return { ref: resolved.pinned, config: resolved.config };
-    },
+    resolveImage: (ref, platform) =>
+      metadataStep(ref, platform, async () => {
+        const named = !opts.pull
+          ? await resolveBaseImage(ref, platform, { store, fetcher: undefined }).catch(() => undefined)
+          : undefined;
+        const resolved =
+          named ??
+          (await resolveBaseImage(ref, platform, {
+            store,
+            fetcher: (await registry()).fetcher,
+            pull: opts.pull,
+          }));
+        return { ref: resolved.pinned, config: resolved.config };
+      }),
   });
 }
 

@@ -5,6 +5,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ManifoldError } from '../errors/index.js';
+import { defaultImageOutput, type OutputSpec } from '../export/outputs/index.js';
+import { checkCompressionLevel, type LayerCompressionType } from '../layer/index.js';
 import { hostPlatform, type Platform, parsePlatformList } from '../platform/index.js';
 import type { ProgressSink } from '../progress/index.js';
 import { formatReference, parseReference, type Reference } from '../registry/reference/index.js';
@@ -33,6 +35,12 @@ export interface BuildOptions {
   readonly push?: boolean;
   /** Keep the result in the local image store under its tags (default true). */
   readonly load?: boolean;
+  /**
+   * Where the result goes (buildx's `-o`, each parsed with `parseOutput`); when given, `push`
+   * and `load` are not read. Default: one image output, named in the store under the tags
+   * unless `load` is false, and pushed with `push`.
+   */
+  readonly outputs?: readonly OutputSpec[];
   readonly labels?: Readonly<Record<string, string>>;
   /** Annotations, buildx syntax: `[type:]key=value` with type `index`, `manifest`. */
   readonly annotations?: readonly string[];
@@ -45,6 +53,11 @@ export interface BuildOptions {
   readonly buildContexts?: Readonly<Record<string, string>>;
   /** OCI media types (default) or Docker's. */
   readonly ociMediaTypes?: boolean;
+  /**
+   * How the layers the build makes are compressed (default gzip at level 6; zstd's default
+   * level is 3); `force` also recompresses base image layers of another compression.
+   */
+  readonly compression?: LayerCompressionOption;
   readonly progress?: ProgressSink;
   readonly signal?: AbortSignal;
   /** State directories; default from MANIFOLD_HOME. */
@@ -70,6 +83,8 @@ export interface ResolvedBuildOptions {
   readonly tags: readonly Reference[];
   readonly push: boolean;
   readonly load: boolean;
+  /** The outputs given, or the image output `tags`, `push` and `load` describe. */
+  readonly outputs: readonly OutputSpec[];
   readonly labels: Readonly<Record<string, string>>;
   readonly indexAnnotations: Readonly<Record<string, string>>;
   readonly manifestAnnotations: Readonly<Record<string, string>>;
@@ -82,12 +97,22 @@ export interface ResolvedBuildOptions {
   /** Named contexts that are images, by name → reference. */
   readonly imageContexts: ReadonlyMap<string, string>;
   readonly ociMediaTypes: boolean;
+  readonly compression: LayerCompressionOption;
   readonly stateDir: string;
   readonly imageStoreDir: string;
   readonly configFile: string;
   readonly maxParallelism: number;
   readonly hostPlatform: Platform;
   readonly sourceDateEpoch: number | undefined;
+}
+
+/** Layer compression of a build (buildx's `compression`, `compression-level`, `force-compression`). */
+export interface LayerCompressionOption {
+  readonly type: LayerCompressionType;
+  /** gzip 0–9, zstd 0–22; default 6 for gzip, 3 for zstd. */
+  readonly level?: number;
+  /** Recompress base image layers too (`force-compression=true`). */
+  readonly force?: boolean;
 }
 
 /** A contradiction or malformed value in build options. */
@@ -137,6 +162,14 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     tags,
     push: options.push ?? false,
     load: options.load ?? true,
+    outputs: options.outputs ?? [
+      defaultImageOutput({
+        names: tags,
+        push: options.push ?? false,
+        store: options.load ?? true,
+        ociMediaTypes: options.ociMediaTypes ?? true,
+      }),
+    ],
     labels: options.labels ?? {},
     indexAnnotations: index,
     manifestAnnotations: manifest,
@@ -146,6 +179,7 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     secrets: new Map(Object.entries(options.secrets ?? {})),
     ...namedContexts(options.buildContexts ?? {}),
     ociMediaTypes: options.ociMediaTypes ?? true,
+    compression: resolveCompression(options.compression),
     stateDir: builderStateDir(paths, builder),
     imageStoreDir: imageStoreDir(paths),
     configFile: options.configFile ?? defaultBuildkitdConfig(paths),
@@ -154,6 +188,25 @@ export function resolveBuildOptions(options: BuildOptions): ResolvedBuildOptions
     hostPlatform: host,
     sourceDateEpoch,
   };
+}
+
+function resolveCompression(option: LayerCompressionOption | undefined): LayerCompressionOption {
+  if (option === undefined) return { type: 'gzip' };
+  if (!['gzip', 'zstd', 'uncompressed'].includes(option.type)) {
+    throw new BuildOptionsError(
+      `unsupported layer compression "${option.type}"`,
+      'use gzip, zstd or uncompressed',
+    );
+  }
+  try {
+    checkCompressionLevel(option.type, option.level);
+  } catch (err) {
+    throw new BuildOptionsError(
+      (err as Error).message,
+      (err as ManifoldError).hint ?? 'see the compression levels',
+    );
+  }
+  return option;
 }
 
 /** buildx's `--annotation [type[,type]:]key=value`; no type means the manifest (and index when multi). */

@@ -64,6 +64,8 @@ export interface BuildCliOptions {
   readonly secrets: readonly SecretSpec[];
   readonly metadataFile?: string;
   readonly iidFile?: string;
+  /** `--builder`: the builder instance (else MANIFOLD_BUILDER, else the current one). */
+  readonly builder?: string;
 }
 
 /** The flags as commander gives them (repeatable flags as arrays). */
@@ -90,6 +92,7 @@ export interface BuildFlags {
   readonly pull?: boolean;
   readonly metadataFile?: string;
   readonly iidfile?: string;
+  readonly builder?: string;
   readonly quiet?: boolean;
 }
 
@@ -306,5 +309,6 @@ export function buildOptionsFromFlags(
     secrets: flags.secret.map(parseSecret),
     ...(flags.metadataFile === undefined ? {} : { metadataFile: flags.metadataFile }),
     ...(flags.iidfile === undefined ? {} : { iidFile: flags.iidfile }),
+    ...(flags.builder === undefined ? {} : { builder: flags.builder }),
   };
 }

@@ -1,14 +1,15 @@
 /**
  * Runs a real build for `manifold build`: maps the parsed flags onto the library's
- * `BuildOptions`, renders progress on stderr, and writes what buildx writes afterwards (the
- * image digest with -q, `--metadata-file`, `--iidfile`).
+ * `BuildOptions` (each `-o` through `parseOutput`), renders progress on stderr, and writes
+ * what buildx writes afterwards: the image ID with -q and in `--iidfile` (the config digest of
+ * a one-platform image, else the image digest), and `--metadata-file` (buildx's keys).
  */
 import { writeFile } from 'node:fs/promises';
-import { build } from '../builder/build.js';
-import { ManifoldError } from '../errors/index.js';
-import { encodeDescriptor } from '../oci/index.js';
+import type { Writable } from 'node:stream';
+import { type BuildResult, build } from '../builder/build.js';
+import { buildMetadata, imageId, type OutputSpec, parseOutput } from '../export/outputs/index.js';
 import { formatPlatform } from '../platform/index.js';
-import { PlainRenderer, type ProgressSink } from '../progress/index.js';
+import { createProgressDisplay, type DisplayTarget } from '../progress/index.js';
 import type { BuildCliOptions } from './build-flags.js';
 import type { BuildRunner } from './build-run.js';
 
@@ -16,18 +17,28 @@ import type { BuildRunner } from './build-run.js';
 export interface RunnerIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Where `-o …,dest=-` writes (refused when it is a terminal). */
+  readonly stdoutStream?: Writable;
+  /** The stream progress is drawn on, when `stderr` is one (the tty view needs its size). */
+  readonly stderrStream?: DisplayTarget;
 }
 
 const processIo: RunnerIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  stdoutStream: process.stdout,
+  stderrStream: process.stderr,
 };
 
 /** A runner bound to `io` (the process's streams by default). */
 export function buildRunner(io: RunnerIo = processIo): BuildRunner {
   return async (opts: BuildCliOptions) => {
-    const { push, load } = exportTargets(opts);
-    const progress = progressSink(opts, io);
+    const outputs = buildOutputs(opts, io);
+    const display = createProgressDisplay(
+      opts.quiet ? 'quiet' : opts.progress,
+      io.stderrStream ?? { write: io.stderr },
+    );
+    const progress = display.sink;
     const result = await build({
       context: opts.contextPath,
       ...(opts.dockerfile && opts.dockerfile !== '-' ? { dockerfile: opts.dockerfile } : {}),
@@ -35,8 +46,8 @@ export function buildRunner(io: RunnerIo = processIo): BuildRunner {
       buildArgs: opts.buildArgs,
       ...(opts.target ? { target: opts.target } : {}),
       tags: opts.tags,
-      push,
-      load,
+      // The outputs carry --push and --load (build-flags.ts applied them to the -o list).
+      ...(outputs ? { outputs } : { push: opts.push }),
       labels: opts.labels,
       annotations: opts.annotations,
       noCache: opts.noCache,
@@ -50,59 +61,43 @@ export function buildRunner(io: RunnerIo = processIo): BuildRunner {
       ),
       buildContexts: opts.buildContexts,
       progress,
-    });
-    if (opts.quiet) io.stdout(`${result.descriptor.digest}\n`);
-    else {
-      for (const name of result.names) io.stderr(`naming to ${name} done\n`);
-      for (const ref of result.pushed) io.stderr(`pushed ${ref}@${result.descriptor.digest}\n`);
-      io.stderr(
-        `image ${result.descriptor.digest} (${result.executed} steps run, ${result.cached} cached)\n`,
-      );
-    }
-    if (opts.iidFile) await writeFile(opts.iidFile, result.descriptor.digest);
+    }).finally(() => display.finish());
+    const id = imageId(result.outputs);
+    if (opts.quiet) io.stdout(`${id ?? ''}\n`);
+    else report(result, io);
+    if (opts.iidFile && id !== undefined) await writeFile(opts.iidFile, id);
     if (opts.metadataFile) {
-      const metadata = {
-        'containerimage.descriptor': JSON.parse(encodeDescriptor(result.descriptor).toString('utf8')),
-        'containerimage.digest': result.descriptor.digest,
-        ...(result.images.length === 1
-          ? { 'containerimage.config.digest': result.images[0]!.configDigest }
-          : {}),
-        ...(opts.tags.length
-          ? {
-              'image.name': [...result.names, ...result.pushed]
-                .filter((v, i, a) => a.indexOf(v) === i)
-                .join(','),
-            }
-          : {}),
-      };
+      const metadata = buildMetadata(result.outputs, result.ref);
       await writeFile(opts.metadataFile, `${JSON.stringify(metadata, null, 2)}\n`);
     }
     return 0;
   };
 }
 
-/** The image exports the flags ask for; other output types are refused clearly. */
-function exportTargets(opts: BuildCliOptions): { push: boolean; load: boolean } {
-  let push = opts.push;
-  let load = opts.load || opts.exports.length === 0;
-  for (const e of opts.exports) {
-    if (e.type === 'image' || e.type === 'registry') {
-      if (e.type === 'registry' || e.attrs.push === 'true') push = true;
-      if (e.type === 'image' && e.attrs.push !== 'true') load = true;
-    } else if (e.type === 'docker' && e.destination === undefined) {
-      load = true;
-    } else {
-      throw new ManifoldError('E_BUILD_OUTPUT', `output type "${e.type}" is not supported yet`, {
-        hint: 'use the image store (the default), --push, or -o type=image,push=true',
-      });
-    }
-  }
-  return { push, load };
+/**
+ * The `-o` exports as typed outputs (buildx's `-t` names go to image outputs without a `name`);
+ * undefined without any, for the build's default (the image store under the tags).
+ */
+function buildOutputs(opts: BuildCliOptions, io: RunnerIo): OutputSpec[] | undefined {
+  if (opts.exports.length === 0) return undefined;
+  const stdout = io.stdoutStream;
+  return opts.exports.map((e) =>
+    parseOutput(e, {
+      tags: opts.tags,
+      ...(stdout && !(stdout as { isTTY?: boolean }).isTTY ? { stdout } : {}),
+    }),
+  );
 }
 
-function progressSink(opts: BuildCliOptions, io: RunnerIo): ProgressSink {
-  if (opts.quiet || opts.progress === 'quiet') return () => {};
-  if (opts.progress === 'rawjson') return (event) => io.stderr(`${JSON.stringify(event)}\n`);
-  const renderer = new PlainRenderer(io.stderr);
-  return (event) => renderer.handle(event);
+/** What the build did, on stderr, one line per name, push and file written. */
+function report(result: BuildResult, io: RunnerIo): void {
+  const digest = result.descriptor?.digest;
+  for (const name of result.names) io.stderr(`naming to ${name} done\n`);
+  for (const ref of result.pushed) io.stderr(`pushed ${ref.includes('@') ? ref : `${ref}@${digest}`}\n`);
+  for (const o of result.outputs) {
+    if (o.written !== undefined)
+      io.stderr(`wrote the ${o.type} output to ${o.written === '-' ? 'standard output' : o.written}\n`);
+  }
+  const counts = `${result.executed} steps run, ${result.cached} cached`;
+  io.stderr(digest === undefined ? `${counts}\n` : `image ${digest} (${counts})\n`);
 }

@@ -143,6 +143,7 @@ export function registerBuild(program: Command, runner?: BuildRunner, io?: Build
     .option('--metadata-file <FILE>', 'Write build result metadata to a file')
     .option('--iidfile <FILE>', 'Write the image ID to a file')
     .option('-q, --quiet', 'Suppress the build output and print image ID on success')
+    .option('--builder <NAME>', 'Override the configured builder instance')
     .action(async (contextPath, flags) => {
       const opts = buildOptionsFromFlags(contextPath, flags, out.env);
       let status: number;

@@ -4,9 +4,12 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { manifoldVersion } from '../version.js';
+import { registerBinfmt } from './binfmt.js';
 import { registerBuild } from './build.js';
 import { buildRunner } from './build-runner.js';
+import { registerBuilders } from './builders.js';
 import { reportError } from './errors.js';
+import { registerPrune } from './prune.js';
 import { registerRun } from './run.js';
 import { registerVersion } from './version.js';
 
@@ -17,6 +20,7 @@ export function createProgram(setExitCode: (code: number) => void = () => {}): C
     .description('Build multi-platform container images from Dockerfiles, without a Docker daemon')
     .version(manifoldVersion(), '-v, --version', 'Print the version and exit')
     .option('--debug', 'Print stack traces and debug details')
+    .option('--builder <NAME>', 'Override the configured builder instance (also MANIFOLD_BUILDER)')
     .showSuggestionAfterError(true)
     .enablePositionalOptions()
     .exitOverride();
@@ -24,6 +28,15 @@ export function createProgram(setExitCode: (code: number) => void = () => {}): C
   registerVersion(program);
   registerRun(program as unknown as Command, setExitCode);
   registerBuild(program as unknown as Command, buildRunner());
+  registerBuilders(program as unknown as Command);
+  registerBinfmt(program as unknown as Command);
+  registerPrune(program as unknown as Command);
+  // `--builder NAME`, before the command or on it, is MANIFOLD_BUILDER=NAME for this command: the
+  // library resolves the builder from there, so the flag reaches every command that builds.
+  program.hook('preAction', (root, action) => {
+    const name = action.opts().builder ?? root.opts().builder;
+    if (typeof name === 'string' && name !== '') process.env.MANIFOLD_BUILDER = name;
+  });
   return program as unknown as Command;
 }
 

@@ -20,6 +20,7 @@ import {
   type ImageConfig,
   type ImageIndex,
   type ImageManifest,
+  type LayerCompression,
   MediaType,
 } from '../oci/index.js';
 import type { Platform } from '../platform/index.js';
@@ -35,10 +36,19 @@ export interface AssembleOptions {
   /** `--label` values, over the Dockerfile's LABELs. */
   readonly labels?: Readonly<Record<string, string>>;
   readonly manifestAnnotations?: Annotations;
+  /** Annotations of the manifest's descriptor (in the index). */
+  readonly manifestDescriptorAnnotations?: Annotations;
   /** Creation time of new history entries and of the config (RFC 3339). */
   readonly created: string;
+  /** Compression of the layers made for this image (default gzip). */
+  readonly compression?: LayerCompression;
   readonly compressionLevel?: number;
+  /** Remake build-step layers made at another level. */
+  readonly forceCompression?: boolean;
+  /** SOURCE_DATE_EPOCH: the time of the config and new history entries is `created`, which the caller sets from it. */
   readonly sourceDateEpoch?: number;
+  /** Clamp file times inside the build-step layers to `sourceDateEpoch` (`rewrite-timestamp=true`). */
+  readonly rewriteTimestamp?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -49,6 +59,8 @@ export interface PlatformImage {
   readonly descriptor: Descriptor;
   readonly configDigest: Digest;
   readonly config: ImageConfig;
+  /** The manifest's layers, bottom first. */
+  readonly layers: readonly Descriptor[];
 }
 
 /** Builds and stores the manifest of one platform from the stage output and its result chain. */
@@ -69,8 +81,12 @@ export async function assemblePlatformImage(
   const layers = await ensureLayers(chain, {
     store: options.store,
     snapshots: options.snapshots,
+    ...(options.compression === undefined ? {} : { compression: options.compression }),
     ...(options.compressionLevel === undefined ? {} : { compressionLevel: options.compressionLevel }),
-    ...(options.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: options.sourceDateEpoch }),
+    ...(options.forceCompression ? { forceCompression: true } : {}),
+    ...(options.rewriteTimestamp && options.sourceDateEpoch !== undefined
+      ? { sourceDateEpoch: options.sourceDateEpoch }
+      : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const created = await creationTime(chain.slice(baseLayerCount), options);
@@ -127,9 +143,13 @@ export async function assemblePlatformImage(
       digest: manifestBlob.digest,
       size: manifestBlob.size,
       platform: { architecture: p.architecture, os: p.os, ...(p.variant ? { variant: p.variant } : {}) },
+      ...(options.manifestDescriptorAnnotations && Object.keys(options.manifestDescriptorAnnotations).length
+        ? { annotations: options.manifestDescriptorAnnotations }
+        : {}),
     },
     configDigest: configBlob.digest,
     config,
+    layers: manifest.layers,
   };
 }
 

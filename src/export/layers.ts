@@ -6,23 +6,44 @@
  * into the content store — and the result is recorded on the snapshot, so a rebuild that
  * changes nothing compresses nothing and writes no blob. A snapshot with no change at all is an
  * empty layer: the image gets none, and its history entry says `empty_layer`.
+ *
+ * Variants: a layer made with its file times clamped (`sourceDateEpoch`, from
+ * `rewrite-timestamp=true`) or with a forced compression level is a different blob of the same
+ * snapshot. Each variant is made once too and recorded next to the snapshot
+ * (`<snapshot>/layers/<variant>.json`), so a rebuild with the same epoch compresses nothing.
+ * Pulled layers keep their blob (the base image's), whatever the compression asked for, unless
+ * `forceCompression`: then a pulled layer of another compression is recompressed from its blob
+ * (decompress, check the diff ID, compress), and that blob is recorded as a variant too.
+ *
+ * Compression: gzip on libuv's thread pool, zstd in a `zstd -T0` child process (layer/zstd.ts),
+ * or none (the tar is the blob). `ensureLayers` makes every missing layer of a chain at once,
+ * and platforms are assembled at once, so independent layers compress in parallel; nothing here
+ * queues them.
  */
 import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import type { ContentStore } from '../content/index.js';
-import { createGzip, diffOverlayUpper } from '../layer/index.js';
-import { type Digest, MediaType } from '../oci/index.js';
+import { createCompressor, decompress, diffOverlayUpper } from '../layer/index.js';
+import { type Digest, type LayerCompression, layerCompression, layerMediaType } from '../oci/index.js';
 import type { SnapshotLayer, SnapshotStore } from '../worker/snapshots/index.js';
 
 /** Options of {@link ensureLayers}. */
 export interface LayerExportOptions {
   readonly store: ContentStore;
   readonly snapshots: SnapshotStore;
-  /** gzip level (default 6). */
+  /** How build-step layers are compressed (default gzip); pulled layers keep theirs. */
+  readonly compression?: LayerCompression;
+  /** gzip level (default 6). Applies to layers made now; an existing one is reused unless forced. */
   readonly compressionLevel?: number;
+  /** Remake build-step layers made at another level (`force-compression=true`). */
+  readonly forceCompression?: boolean;
   /** Clamp file times to this (SOURCE_DATE_EPOCH), in seconds. */
   readonly sourceDateEpoch?: number;
   readonly signal?: AbortSignal;
+  /** Called as a layer's compression starts and ends (progress; tests check the overlap). */
+  readonly onCompress?: (event: { readonly snapshot: string; readonly phase: 'start' | 'end' }) => void;
 }
 
 const pending = new Map<string, Promise<SnapshotLayer>>();
@@ -37,7 +58,7 @@ export function ensureLayers(
 
 /** The layer of one snapshot, made once even when several exports ask at the same time. */
 export function ensureLayer(id: string, options: LayerExportOptions): Promise<SnapshotLayer> {
-  const key = `${options.snapshots.root} ${id} ${options.sourceDateEpoch ?? ''}`;
+  const key = `${options.snapshots.root} ${id} ${variantKey(options)}${options.forceCompression ? ' force' : ''}`;
   let p = pending.get(key);
   if (!p) {
     p = makeLayer(id, options).finally(() => pending.delete(key));
@@ -49,29 +70,135 @@ export function ensureLayer(id: string, options: LayerExportOptions): Promise<Sn
 async function makeLayer(id: string, options: LayerExportOptions): Promise<SnapshotLayer> {
   const meta = await options.snapshots.meta(id);
   if (!meta) throw new Error(`snapshot ${id} does not exist`);
-  const reusable = meta.layer && (meta.layer.pulled || options.sourceDateEpoch === undefined);
-  if (meta.layer && reusable && (meta.layer.empty || (await options.store.hasBlob(meta.layer.digest)))) {
-    if (!meta.layer.empty) await options.store.protect([meta.layer.digest]);
-    return meta.layer;
+  const variant = variantKey(options);
+  if (meta.layer?.pulled && needsRecompression(meta.layer, options)) {
+    const level = options.compressionLevel === undefined ? '' : `-${options.compressionLevel}`;
+    return recompressPulled(id, meta.layer, `pulled-${options.compression ?? 'gzip'}${level}`, options);
+  }
+  const known = meta.layer?.pulled || variant === '' ? meta.layer : await readVariant(options, id, variant);
+  if (known && (known.empty || (await options.store.hasBlob(known.digest)))) {
+    if (!known.empty) await options.store.protect([known.digest]);
+    return known;
   }
   const tar = new PassThrough({ highWaterMark: 1024 * 1024 });
   const diffHash = new HashCounter();
-  const gzip = createGzip(options.compressionLevel === undefined ? {} : { level: options.compressionLevel });
+  const compression = options.compression ?? 'gzip';
+  const compressor =
+    createCompressor(compression, options.compressionLevel === undefined ? {} : { level: options.compressionLevel }) ??
+    new PassThrough({ highWaterMark: 1024 * 1024 });
   const diff = diffOverlayUpper(options.snapshots.upperDir(id), tar, {
     ...(options.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: options.sourceDateEpoch }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const compressed = tar.pipe(diffHash).pipe(gzip);
+  const compressed = tar.pipe(diffHash).pipe(compressor);
+  compressor.on('error', (err) => tar.destroy(err));
+  options.onCompress?.({ snapshot: id, phase: 'start' });
   const [result, written] = await Promise.all([diff, options.store.writeBlob(compressed)]);
+  options.onCompress?.({ snapshot: id, phase: 'end' });
   const layer: SnapshotLayer = {
     diffId: diffHash.digest(),
     digest: written.digest,
     size: written.size,
-    mediaType: MediaType.OciLayerGzip,
+    mediaType: layerMediaType('oci', compression),
     ...(result.entries === 0 ? { empty: true } : {}),
   };
-  if (options.sourceDateEpoch === undefined) await options.snapshots.setLayer(id, layer);
+  if (variant === '') await options.snapshots.setLayer(id, layer);
+  else await writeVariant(options, id, variant, layer);
   return layer;
+}
+
+/** '' for the snapshot's own layer; else what makes this layer another blob of the snapshot. */
+function variantKey(options: LayerExportOptions): string {
+  const parts: string[] = [];
+  if (options.sourceDateEpoch !== undefined) parts.push(`epoch-${options.sourceDateEpoch}`);
+  const compression = options.compression ?? 'gzip';
+  if (compression !== 'gzip') parts.push(compression);
+  else if (options.forceCompression && options.compressionLevel !== undefined)
+    parts.push(`gzip-${options.compressionLevel}`);
+  if (compression === 'zstd' && options.forceCompression && options.compressionLevel !== undefined)
+    parts.push(`${options.compressionLevel}`);
+  return parts.join('-');
+}
+
+/** True when `force-compression` asks for another compression than a pulled layer's own. */
+function needsRecompression(layer: SnapshotLayer, options: LayerExportOptions): boolean {
+  if (!options.forceCompression || layer.empty) return false;
+  let own: LayerCompression | undefined;
+  try {
+    own = layerCompression(layer.mediaType);
+  } catch {
+    own = undefined;
+  }
+  return own !== (options.compression ?? 'gzip');
+}
+
+/** A pulled layer in another compression: its blob decompressed, checked and compressed again. */
+async function recompressPulled(
+  id: string,
+  pulled: SnapshotLayer,
+  variant: string,
+  options: LayerExportOptions,
+): Promise<SnapshotLayer> {
+  const known = await readVariant(options, id, variant);
+  if (known && (await options.store.hasBlob(known.digest))) {
+    await options.store.protect([known.digest]);
+    return known;
+  }
+  const compression = options.compression ?? 'gzip';
+  const { stream } = await decompress(await options.store.openBlob(pulled.digest));
+  const diffHash = new HashCounter();
+  const compressor =
+    createCompressor(compression, options.compressionLevel === undefined ? {} : { level: options.compressionLevel }) ??
+    new PassThrough({ highWaterMark: 1024 * 1024 });
+  stream.on('error', (err) => compressor.destroy(err));
+  diffHash.on('error', (err) => compressor.destroy(err));
+  options.onCompress?.({ snapshot: id, phase: 'start' });
+  const written = await options.store.writeBlob(stream.pipe(diffHash).pipe(compressor), undefined, {
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  options.onCompress?.({ snapshot: id, phase: 'end' });
+  if (diffHash.digest() !== pulled.diffId) {
+    throw new Error(
+      `layer ${pulled.digest} decompresses to ${diffHash.digest()}, not its diff ID ${pulled.diffId}`,
+    );
+  }
+  const layer: SnapshotLayer = {
+    diffId: pulled.diffId,
+    digest: written.digest,
+    size: written.size,
+    mediaType: layerMediaType('oci', compression),
+  };
+  await writeVariant(options, id, variant, layer);
+  return layer;
+}
+
+function variantFile(options: LayerExportOptions, id: string, variant: string): string {
+  return path.join(path.dirname(options.snapshots.upperDir(id)), 'layers', `${variant}.json`);
+}
+
+async function readVariant(
+  options: LayerExportOptions,
+  id: string,
+  variant: string,
+): Promise<SnapshotLayer | undefined> {
+  try {
+    return JSON.parse(await readFile(variantFile(options, id, variant), 'utf8')) as SnapshotLayer;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeVariant(
+  options: LayerExportOptions,
+  id: string,
+  variant: string,
+  layer: SnapshotLayer,
+): Promise<void> {
+  const file = variantFile(options, id, variant);
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(layer));
+  await rename(tmp, file);
 }
 
 /** A pass-through that hashes what goes by. */

@@ -3,12 +3,16 @@
  * skipping what the repository has, in parallel within the client's limit), then each platform
  * manifest by digest, then the top manifest or index under its tag. A manifest is therefore
  * never pushed before the blobs it names, and a failure leaves no tag pointing at half an image.
+ *
+ * Progress, as statuses of the export's vertex: `pushing layers` around the blob uploads, one
+ * status per blob actually uploaded (its digest, bytes and total; blobs the registry has show
+ * none), and `pushing manifest for NAME@DIGEST` around the manifests.
  */
 import { PassThrough, type Readable } from 'node:stream';
 import type { ContentStore } from '../content/index.js';
 import { type Descriptor, type Digest, isIndexMediaType, parseManifestOrIndex } from '../oci/index.js';
-import type { ProgressSink } from '../progress/index.js';
-import type { Reference, RegistryClient } from '../registry/index.js';
+import { type ProgressSink, StatusReporter } from '../progress/index.js';
+import { formatReference, type Reference, type RegistryClient } from '../registry/index.js';
 
 /** Options of {@link pushImage}. */
 export interface PushOptions {
@@ -42,27 +46,33 @@ export async function pushImage(root: Descriptor, target: Reference, options: Pu
     if (parsed.kind !== 'manifest') throw new Error(`${m.digest} is not a manifest`);
     for (const d of [parsed.manifest.config, ...parsed.manifest.layers]) blobs.set(d.digest, d);
   }
+  const progress = options.progress;
+  const layers = progress ? new StatusReporter(progress.sink, progress.digest, 'pushing layers') : undefined;
   await Promise.all(
-    [...blobs.values()].map((d) =>
-      options.client.pushBlob(repo, d.digest, d.size, () => openLazily(options.store, d.digest), {
+    [...blobs.values()].map(async (d) => {
+      let upload: StatusReporter | undefined;
+      await options.client.pushBlob(repo, d.digest, d.size, () => openLazily(options.store, d.digest), {
         ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.progress
+        ...(progress
           ? {
-              onProgress: (bytes: number) =>
-                options.progress?.sink({
-                  type: 'status',
-                  digest: options.progress.digest,
-                  id: `pushing ${d.digest.slice(0, 19)}`,
-                  current: bytes,
+              onProgress: (bytes: number) => {
+                upload ??= new StatusReporter(progress.sink, progress.digest, d.digest, {
                   total: d.size,
-                  time: Date.now(),
-                  ...(bytes >= d.size ? { completed: true } : {}),
-                }),
+                  announce: false,
+                });
+                upload.update(bytes);
+              },
             }
           : {}),
-      }),
-    ),
+      });
+      upload?.complete(d.size);
+    }),
   );
+  layers?.complete(0);
+  const name = `${formatReference({ ...target, digest: undefined })}@${root.digest}`;
+  const manifestStatus = progress
+    ? new StatusReporter(progress.sink, progress.digest, `pushing manifest for ${name}`)
+    : undefined;
   const call = options.signal ? { signal: options.signal } : {};
   for (const m of manifests) {
     if (m.digest === root.digest) continue;
@@ -82,6 +92,7 @@ export async function pushImage(root: Descriptor, target: Reference, options: Pu
     root.mediaType,
     call,
   );
+  manifestStatus?.complete(0);
 }
 
 /** A stream that opens the store's blob when read (the client wants a synchronous opener). */

@@ -1,18 +1,27 @@
 /**
- * Layer compression: gzip through node:zlib at a chosen level, and decompression chosen by the
- * stream's magic bytes, never by a media type or a file name: gzip (`1f 8b`), zstd
- * (`28 b5 2f fd`), or none (the stream is passed through untouched). zstd needs `zlib`'s zstd
- * support (Node ≥ 22.15); on older Node the error is `E_LAYER_COMPRESSION` and says so. bzip2
- * and xz are recognised only to refuse them clearly (OCI layers are tar, tar+gzip or tar+zstd).
- * Everything streams; nothing is buffered beyond the few bytes peeked.
+ * Layer compression: gzip through node:zlib at a chosen level, zstd through zstd.ts (the `zstd`
+ * program on Node 20), or none; and decompression chosen by the stream's magic bytes, never by
+ * a media type or a file name: gzip (`1f 8b`), zstd (`28 b5 2f fd`), or none (the stream is
+ * passed through untouched). bzip2 and xz are recognised only to refuse them clearly (OCI
+ * layers are tar, tar+gzip or tar+zstd). Everything streams; nothing is buffered beyond the few
+ * bytes peeked.
  *
  * gzip output is deterministic for a given Node (zlib writes mtime 0 in the gzip header), but it
- * depends on the zlib inside Node, so pin diffIDs, not compressed digests, in tests.
+ * depends on the zlib inside Node, so pin diffIDs, not compressed digests, in tests. gzip runs
+ * on libuv's thread pool and zstd in its own process, so layers compressed at the same time
+ * use several cores.
  */
-import { Readable, type Transform } from 'node:stream';
+import { type Duplex, Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { ByteStream } from './byte-source.js';
 import { CompressionError } from './errors.js';
+import {
+  createZstdCompress,
+  createZstdDecompress,
+  type ZstdOptions,
+  zlibHasZstd,
+  zstdLevel,
+} from './zstd.js';
 
 /** Compression formats recognised by magic bytes. */
 export type Compression = 'none' | 'gzip' | 'zstd' | 'bzip2' | 'xz';
@@ -35,9 +44,42 @@ export function detectCompression(head: Uint8Array): Compression {
   return 'none';
 }
 
-/** True when this Node can decompress zstd (node:zlib gained zstd in 22.15). */
+/** True when this Node's zlib decompresses zstd (22.15 and later); else the `zstd` program does. */
 export function zstdAvailable(): boolean {
-  return typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function';
+  return zlibHasZstd();
+}
+
+/** How a layer blob is written. */
+export type LayerCompressionType = 'gzip' | 'zstd' | 'uncompressed';
+
+/** Default level of each compression (gzip: zlib's 6; zstd: 3, as BuildKit). */
+export function defaultCompressionLevel(type: LayerCompressionType): number | undefined {
+  return type === 'gzip' ? 6 : type === 'zstd' ? 3 : undefined;
+}
+
+/**
+ * Checks a level for a compression type (gzip 0–9, zstd 0–22, none for uncompressed).
+ * @throws CompressionError with the valid range.
+ */
+export function checkCompressionLevel(type: LayerCompressionType, level: number | undefined): void {
+  if (level === undefined) return;
+  if (type === 'gzip') createGzipLevel(level);
+  else if (type === 'zstd') zstdLevel(level);
+}
+
+/** A compressor for `type`, or undefined for `uncompressed` (the tar is the blob). */
+export function createCompressor(
+  type: LayerCompressionType,
+  options: { readonly level?: number } = {},
+): Transform | Duplex | undefined {
+  switch (type) {
+    case 'gzip':
+      return createGzip(options.level === undefined ? {} : { level: options.level });
+    case 'zstd':
+      return createZstdCompress(options.level === undefined ? {} : { level: options.level });
+    case 'uncompressed':
+      return undefined;
+  }
 }
 
 /** Options of {@link createGzip}. */
@@ -48,11 +90,16 @@ export interface GzipOptions {
 
 /** A gzip compressor stream at the given level. */
 export function createGzip(options: GzipOptions = {}): Transform {
-  const level = options.level ?? 6;
+  return zlib.createGzip({ level: createGzipLevel(options.level ?? 6) });
+}
+
+function createGzipLevel(level: number): number {
   if (!Number.isInteger(level) || level < 0 || level > 9) {
-    throw new CompressionError(`gzip level ${level} is not an integer from 0 to 9`);
+    throw new CompressionError(`gzip level ${level} is not an integer from 0 to 9`, {
+      hint: 'use compression-level=6 (the default); 1 is fastest, 9 smallest',
+    });
   }
-  return zlib.createGzip({ level });
+  return level;
 }
 
 /** Result of {@link decompress}: the uncompressed stream and what it was. */
@@ -61,11 +108,17 @@ export interface Decompressed {
   readonly stream: Readable;
 }
 
+/** Options of {@link decompress}. */
+export interface DecompressOptions {
+  /** How zstd is decompressed (the program, or node:zlib where it has zstd). */
+  readonly zstd?: ZstdOptions;
+}
+
 /**
  * Peeks at the first bytes of `input` (a stream, any async iterable of bytes, or an array of
  * buffers) and returns a stream of its uncompressed bytes; errors surface on the result.
  */
-export async function decompress(input: ByteStream): Promise<Decompressed> {
+export async function decompress(input: ByteStream, options: DecompressOptions = {}): Promise<Decompressed> {
   const iter = (Symbol.asyncIterator in input ? input : Readable.from(input, { objectMode: false }))[
     Symbol.asyncIterator
   ]();
@@ -83,9 +136,9 @@ export async function decompress(input: ByteStream): Promise<Decompressed> {
   }
   const first = Buffer.concat(head);
   const compression = detectCompression(first);
-  let decoder: Transform | undefined;
+  let decoder: Transform | Duplex | undefined;
   try {
-    decoder = compression === 'none' ? undefined : decompressor(compression);
+    decoder = compression === 'none' ? undefined : decompressor(compression, options);
   } catch (err) {
     await iter.return?.();
     throw err;
@@ -93,23 +146,16 @@ export async function decompress(input: ByteStream): Promise<Decompressed> {
   const rest = Readable.from(replay(first, iter, done), { objectMode: false });
   if (decoder === undefined) return { compression, stream: rest };
   rest.on('error', (err) => decoder.destroy(err));
+  decoder.on('close', () => rest.destroy());
   return { compression, stream: rest.pipe(decoder) };
 }
 
-function decompressor(compression: Exclude<Compression, 'none'>): Transform {
+function decompressor(compression: Exclude<Compression, 'none'>, options: DecompressOptions): Transform | Duplex {
   switch (compression) {
     case 'gzip':
       return zlib.createGunzip();
-    case 'zstd': {
-      const make = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-      if (make === undefined) {
-        throw new CompressionError(
-          `this layer is zstd-compressed, and Node ${process.versions.node} has no zstd decompressor (node:zlib has one from 22.15)`,
-          { hint: 'run Manifold on Node 22.15 or later, or use gzip layers (compression=gzip)' },
-        );
-      }
-      return make();
-    }
+    case 'zstd':
+      return createZstdDecompress(options.zstd);
     default:
       throw new CompressionError(
         `the layer is ${compression}-compressed; OCI layers are tar, tar+gzip or tar+zstd`,

@@ -6,7 +6,8 @@
  * uid/gid ≥ 2^21, sizes ≥ 8 GiB, sub-second mtimes when asked, binary-safe xattrs);
  * {@link readTar} reads ustar, V7, GNU (`L`/`K`, base-256) and PAX (global and local), checks
  * every checksum and caps metadata records at 1 MiB. Compression is told by magic bytes
- * ({@link decompress}); gzip is written with {@link createGzip}; zstd needs Node ≥ 22.15.
+ * ({@link decompress}); layers are written with {@link createCompressor}: gzip through node:zlib,
+ * zstd through Debian's `zstd` program as a streaming child process (zstd.ts says why).
  *
  * What apply ({@link applyLayer}) guarantees — nothing outside the root is created, changed,
  * removed or hard-linked to, whatever the archive says:
@@ -43,14 +44,28 @@ export { OVERLAY_OPAQUE_XATTR } from './apply-whiteout.js';
 export type { ByteStream } from './byte-source.js';
 export {
   type Compression,
+  checkCompressionLevel,
+  createCompressor,
   createGzip,
   type Decompressed,
+  type DecompressOptions,
   decompress,
+  defaultCompressionLevel,
   detectCompression,
   type GzipOptions,
+  type LayerCompressionType,
   MAGIC_BYTES,
   zstdAvailable,
 } from './compression.js';
+export { ProgramStream, type ProgramStreamOptions } from './program-stream.js';
+export {
+  createZstdCompress,
+  createZstdDecompress,
+  ZSTD_DEFAULT_LEVEL,
+  ZSTD_MAX_LEVEL,
+  type ZstdOptions,
+  zstdLevel,
+} from './zstd.js';
 export {
   type DiffOptions,
   type DiffResult,

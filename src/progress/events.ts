@@ -2,6 +2,9 @@
  * Progress events: what the solver and the worker report while a build runs, keyed by vertex
  * digest (as BuildKit's progress writer keys its updates). Renderers (plain, tty, rawjson,
  * quiet) consume the same stream; the library itself never writes to stdout or stderr.
+ *
+ * Every event carries its own time, and renderers read time only from events (the tty view's
+ * running timers aside), so a recorded stream (rawjson) replays into the same text.
  */
 import type { Digest } from '../oci/digest.js';
 
@@ -14,6 +17,10 @@ export interface VertexEvent {
   /** Milliseconds since the epoch. */
   readonly time: number;
   readonly error?: string;
+  /** For `done`, `error` and `cached`: when the vertex started, if the emitter knows. */
+  readonly started?: number;
+  /** Digests of the vertices this one reads (BuildKit's `inputs`). */
+  readonly inputs?: readonly Digest[];
 }
 
 /** Output of a running vertex (a RUN step's stdout/stderr). */
@@ -35,6 +42,8 @@ export interface StatusEvent {
   readonly total?: number;
   readonly time: number;
   readonly completed?: boolean;
+  /** When this transfer or sub-step began (default: the time of its first event). */
+  readonly started?: number;
 }
 
 /** Every progress event. */

@@ -13,6 +13,11 @@
  *   something that must run needs them: a rebuild with nothing changed runs no step.
  * - At most `maxParallelism` ops execute at once; independent vertices run in parallel.
  * - The first failure aborts the rest and is reported with the failing vertex's name and place.
+ * - Progress: each vertex that runs is reported started and done (with its inputs), each one
+ *   served from the cache as cached. A local source (the build context) does its work, reading
+ *   and checksumming the files, while its key is computed: it is reported started and done
+ *   around that, on every build, as BuildKit shows `[internal] load build context`, never as
+ *   cached; the worker reports the bytes read as a status of it.
  */
 import { createHash } from 'node:crypto';
 import type { Definition, Vertex, VertexMeta } from '../graph/index.js';
@@ -166,7 +171,11 @@ class SolveRun<R> {
     const vertex = this.vertices.get(digest)!;
     let key: Digest;
     if (vertex.op.kind === 'image' || vertex.op.kind === 'local' || vertex.op.kind === 'http') {
+      const loads = vertex.op.kind === 'local';
+      const started = Date.now();
+      if (loads) this.report(digest, 'started', started);
       const content = await this.options.worker.sourceKey(vertex, this.ctx(digest));
+      if (loads) this.report(digest, 'done', Date.now(), started);
       key = sha256(JSON.stringify([vertex.digest, content]));
     } else {
       const parts = await Promise.all(
@@ -196,8 +205,25 @@ class SolveRun<R> {
     const key = await this.key(digest);
     if (this.ignoresCache(digest) || !(await this.options.cache.has(key))) return;
     this.cached.add(digest);
-    const name = this.meta.get(digest)?.name ?? digest;
-    this.progress({ type: 'vertex', digest, name, status: 'cached', time: Date.now() });
+    if (!this.loadsOnKey(digest)) this.report(digest, 'cached', Date.now());
+  }
+
+  /** True for a vertex whose work is done while its key is computed (a local source). */
+  private loadsOnKey(digest: Digest): boolean {
+    return this.vertices.get(digest)?.op.kind === 'local';
+  }
+
+  private report(digest: Digest, status: 'started' | 'done' | 'cached', time: number, started?: number): void {
+    const inputs = this.vertices.get(digest)?.inputs ?? [];
+    this.progress({
+      type: 'vertex',
+      digest,
+      name: this.meta.get(digest)?.name ?? digest,
+      status,
+      time,
+      ...(started === undefined ? {} : { started }),
+      ...(inputs.length ? { inputs } : {}),
+    });
   }
 
   private result(digest: Digest): Promise<R> {
@@ -220,14 +246,15 @@ class SolveRun<R> {
     this.abort.signal.throwIfAborted();
     return this.limiter.run(async () => {
       this.abort.signal.throwIfAborted();
-      const name = this.meta.get(digest)?.name ?? digest;
       this.cached.delete(digest);
-      this.progress({ type: 'vertex', digest, name, status: 'started', time: Date.now() });
+      const quiet = this.loadsOnKey(digest);
+      const started = Date.now();
+      if (!quiet) this.report(digest, 'started', started);
       try {
         const result = await this.options.worker.exec(vertex, inputs, this.ctx(digest));
         await this.options.cache.save(key, vertex, result);
         this.executed.add(digest);
-        this.progress({ type: 'vertex', digest, name, status: 'done', time: Date.now() });
+        if (!quiet) this.report(digest, 'done', Date.now(), started);
         return result;
       } catch (err) {
         this.fail(digest, err);

@@ -15,12 +15,13 @@ import type { ContentStore } from '../content/index.js';
 import type { ExecMount, ExecOp, FileAction, FileOp, HttpSourceOp, Vertex } from '../graph/index.js';
 import { type Digest, goQuote } from '../oci/index.js';
 import { parseReference } from '../registry/reference/index.js';
+import { StatusReporter } from '../progress/index.js';
 import type { SolveContext, Worker } from '../solver/index.js';
 import { contextChecksum, type FileDigestMemo, materializeContext } from './context/index.js';
 import type { StepMount } from './exec/index.js';
 import type { CopySource } from './fileop/index.js';
 import { type Downloaded, download } from './http/download.js';
-import { type ImageFetcher, resolveBaseImage, unpackImage } from './images/index.js';
+import { type ImageFetcher, pullProgress, resolveBaseImage, unpackImage } from './images/index.js';
 import type { WorkerRef } from './refs.js';
 import type { SnapshotStore, SnapshotView } from './snapshots/index.js';
 import { StepFailedError } from './step-errors.js';
@@ -94,12 +95,23 @@ export class LocalWorker implements Worker<WorkerRef> {
     switch (op.kind) {
       case 'image':
         return `${op.ref} ${op.platform}`;
-      case 'local':
-        return contextChecksum(this.localDir(op.name), {
+      case 'local': {
+        // The context is read here (the solver shows it as `[internal] load build context`).
+        const id = op.name === 'context' ? 'transferring context:' : `transferring ${op.name}:`;
+        const transfer = new StatusReporter(ctx.progress, vertex.digest, id, { announce: false });
+        let bytes = 0;
+        const sum = await contextChecksum(this.localDir(op.name), {
           excludes: op.exclude,
           memo: this.deps.memo,
           signal: ctx.signal,
+          onFile: (size) => {
+            bytes += size;
+            transfer.update(bytes);
+          },
         });
+        transfer.complete(bytes);
+        return sum;
+      }
       case 'http':
         // Without a checksum the content is only known by fetching it.
         return op.checksum ? `${op.url} ${op.checksum}` : (await this.fetchUrl(op, ctx)).digest;
@@ -141,17 +153,22 @@ export class LocalWorker implements Worker<WorkerRef> {
     switch (op.kind) {
       case 'image': {
         const ref = parseReference(op.ref);
+        const progress = pullProgress(ctx.progress, vertex.digest);
+        const resolvedAt = progress.resolving(op.ref);
         const resolved = await resolveBaseImage(op.ref, parsePlatformText(op.platform), {
           store: this.deps.store,
           fetcher: this.deps.fetcher,
           signal: ctx.signal,
         });
+        resolvedAt();
         const chain = await unpackImage(resolved.manifest, resolved.config, {
           store: this.deps.store,
           snapshots: this.deps.snapshots,
           fetcher: this.deps.fetcher,
           reference: ref,
           signal: ctx.signal,
+          onLayer: progress.onLayer,
+          onLayerBytes: progress.onLayerBytes,
         });
         return { kind: 'fs', chain };
       }

@@ -16,6 +16,8 @@ export interface ContextChecksumOptions {
   readonly excludes: readonly string[];
   readonly memo: FileDigestMemo;
   readonly signal?: AbortSignal;
+  /** Called with each regular file's size once it is read (progress: bytes of the context). */
+  readonly onFile?: (size: number) => void;
 }
 
 /** Checksums the context at `dir`. */
@@ -30,7 +32,10 @@ export async function contextChecksum(dir: string, options: ContextChecksumOptio
     const mode = (stats.mode & 0o7777).toString(8);
     let line: Promise<string>;
     if (stats.isFile()) {
-      line = options.memo.digest(entry.absolutePath, stats).then((d) => `f ${entry.path} ${mode} ${d}`);
+      line = options.memo.digest(entry.absolutePath, stats).then((d) => {
+        options.onFile?.(stats.size);
+        return `f ${entry.path} ${mode} ${d}`;
+      });
     } else if (stats.isSymbolicLink()) {
       line = readlink(entry.absolutePath).then((t) => `l ${entry.path} ${t}`);
     } else if (stats.isDirectory()) {

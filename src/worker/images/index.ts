@@ -2,4 +2,5 @@
 export { ImageUnavailableError, LayerDiffIdMismatchError, PlatformNotInImageError } from './errors.js';
 export type { FetchedManifest, ImageFetcher } from './fetcher.js';
 export { ensureBlob, type ResolveBaseOptions, type ResolvedBaseImage, resolveBaseImage } from './resolve.js';
+export { type PullProgress, pullProgress } from './pull-progress.js';
 export { chainIds, type UnpackOptions, unpackImage } from './unpack.js';

@@ -141,22 +141,31 @@ async function readBlob(ref: Reference, digest: Digest, options: ResolveBaseOpti
   return options.store.readBlobBytes(digest, JSON_LIMIT);
 }
 
-/** Makes sure a blob is in the store, streaming it from the registry when it is not. */
+/**
+ * Makes sure a blob is in the store, streaming it from the registry when it is not. Returns
+ * whether it was fetched; `onProgress` hears the bytes written as they arrive.
+ */
 export async function ensureBlob(
   ref: Reference,
   digest: Digest,
   size: number | undefined,
-  options: Pick<ResolveBaseOptions, 'store' | 'fetcher' | 'signal'>,
-): Promise<void> {
+  options: Pick<ResolveBaseOptions, 'store' | 'fetcher' | 'signal'> & {
+    readonly onProgress?: (bytes: number) => void;
+  },
+): Promise<boolean> {
   if (await options.store.hasBlob(digest)) {
     await options.store.protect([digest]);
-    return;
+    return false;
   }
   if (!options.fetcher) throw new Error(`blob ${digest} is not in the image store`);
   const stream = await options.fetcher.fetchBlob(ref, digest, options.signal);
   await options.store.writeBlob(
     stream,
     { digest, ...(size === undefined ? {} : { size }) },
-    options.signal ? { signal: options.signal } : {},
+    {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    },
   );
+  return true;
 }

@@ -41,6 +41,8 @@ export interface UnpackOptions {
   readonly signal?: AbortSignal;
   /** Called as each layer starts and ends, for progress. */
   readonly onLayer?: (digest: Digest, state: 'fetching' | 'unpacking' | 'done' | 'cached') => void;
+  /** Bytes of a layer blob received so far, while it is fetched (`total`: its size). */
+  readonly onLayerBytes?: (digest: Digest, current: number, total: number) => void;
 }
 
 const inFlight = new Map<string, Promise<string>>();
@@ -93,7 +95,12 @@ async function unpackOne(
     return known.trim();
   }
   options.onLayer?.(layer.digest, 'fetching');
-  await ensureBlob(options.reference, layer.digest, layer.size, options);
+  await ensureBlob(options.reference, layer.digest, layer.size, {
+    ...options,
+    ...(options.onLayerBytes
+      ? { onProgress: (bytes: number) => options.onLayerBytes?.(layer.digest, bytes, layer.size) }
+      : {}),
+  });
   options.onLayer?.(layer.digest, 'unpacking');
   const { id, fs } = await options.snapshots.create();
   try {

@@ -75,25 +75,19 @@ describe('compression', () => {
     }
   });
 
-  it('zstd: decompresses where node:zlib can, else a clear E_LAYER_COMPRESSION error', async (t) => {
-    const tar = await sampleTar();
-    const zst = hasProgram('zstd')
-      ? execFileSync('zstd', ['-q', '-c'], { input: tar })
-      : Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x00]);
-    if (zstdAvailable()) {
-      const { stream } = await decompress([zst]);
-      const names: string[] = [];
-      for await (const e of readTar(stream)) names.push(e.header.name);
-      assert.deepEqual(names, ['etc/motd']);
-      t.diagnostic('zstd decompressed by node:zlib');
-    } else {
-      await assert.rejects(decompress([zst]), (err: Error & { code?: string }) => {
-        assert.equal(err.code, 'E_LAYER_COMPRESSION');
-        assert.match(err.message, /zstd/);
-        return true;
-      });
-      t.diagnostic(`Node ${process.versions.node}: zstd refused with E_LAYER_COMPRESSION`);
+  it('zstd: decompresses through node:zlib where it has zstd, else the zstd program', async (t) => {
+    if (!hasProgram('zstd')) {
+      t.skip("Debian's zstd program is not installed");
+      return;
     }
+    const tar = await sampleTar();
+    const zst = execFileSync('zstd', ['-q', '-c'], { input: tar });
+    const { compression, stream } = await decompress([zst]);
+    assert.equal(compression, 'zstd');
+    const names: string[] = [];
+    for await (const e of readTar(stream)) names.push(e.header.name);
+    assert.deepEqual(names, ['etc/motd']);
+    t.diagnostic(`zstd decompressed by ${zstdAvailable() ? 'node:zlib' : 'the zstd program'}`);
   });
 
   it('refuses bzip2 and xz layers', async () => {
