@@ -9,7 +9,12 @@ import { registerBuild } from './build.js';
 import { buildRunner } from './build-runner.js';
 import { registerBuilders } from './builders.js';
 import { reportError } from './errors.js';
+import { registerImages } from './images.js';
+import { registerImagetools } from './imagetools.js';
+import { registerManifest } from './manifest.js';
 import { registerPrune } from './prune.js';
+import { registerPull } from './pull.js';
+import { registerPush } from './push.js';
 import { registerRun } from './run.js';
 import { registerVersion } from './version.js';
 
@@ -31,6 +36,11 @@ export function createProgram(setExitCode: (code: number) => void = () => {}): C
   registerBuilders(program as unknown as Command);
   registerBinfmt(program as unknown as Command);
   registerPrune(program as unknown as Command);
+  registerPull(program as unknown as Command);
+  registerPush(program as unknown as Command);
+  registerImages(program as unknown as Command);
+  registerImagetools(program as unknown as Command);
+  registerManifest(program as unknown as Command);
   // `--builder NAME`, before the command or on it, is MANIFOLD_BUILDER=NAME for this command: the
   // library resolves the builder from there, so the flag reaches every command that builds.
   program.hook('preAction', (root, action) => {

@@ -40,6 +40,11 @@ describe('multi-platform builds', { skip }, () => {
     // alpine came from the registry through the docker.io mirror: the store had no base image.
     assert.match(built.stderr, /FROM docker\.io\/library\/alpine:latest@sha256:[0-9a-f]{64}/);
 
+    const inspect = await manifold(['imagetools', 'inspect', ref], { MANIFOLD_HOME: home });
+    assert.equal(inspect.code, 0, inspect.stderr);
+    const platforms = [...inspect.stdout.matchAll(/^\s+Platform:\s+(\S+)/gm)].map((m) => m[1]);
+    assert.deepEqual(platforms, ['linux/arm/v7', 'linux/arm64', 'linux/amd64']);
+    assert.match(inspect.stdout, new RegExp(`^Name:\\s+${ref.replace(/[.]/g, '\\.')}$`, 'm'));
     const raw = await runCommand('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]);
     assert.equal(raw.code, 0, raw.stderr);
     const index = JSON.parse(raw.stdout) as {
@@ -66,12 +71,27 @@ describe('multi-platform builds', { skip }, () => {
     }
     // An independent path to the same files: skopeo copies one platform, umoci unpacks it.
     const layout = await mkdtemp(path.join(os.tmpdir(), 'manifold-oci-'));
-    const copied = await runCommand('skopeo', ['copy', '--src-tls-verify=false', '--override-arch', 'arm64', `docker://${ref}`, `oci:${layout}:arm64`]);
+    const copied = await runCommand('skopeo', [
+      'copy',
+      '--src-tls-verify=false',
+      '--override-arch',
+      'arm64',
+      `docker://${ref}`,
+      `oci:${layout}:arm64`,
+    ]);
     assert.equal(copied.code, 0, copied.stderr);
     const bundle = path.join(layout, 'bundle');
-    const unpacked = await runCommand('umoci', ['unpack', '--rootless', '--image', `${layout}:arm64`, bundle]);
+    const unpacked = await runCommand('umoci', [
+      'unpack',
+      '--rootless',
+      '--image',
+      `${layout}:arm64`,
+      bundle,
+    ]);
     assert.equal(unpacked.code, 0, unpacked.stderr);
-    const viaRun = await manifold(['run', '--platform', 'linux/arm64', ref], { MANIFOLD_HOME: await freshHome(reg) });
+    const viaRun = await manifold(['run', '--platform', 'linux/arm64', ref], {
+      MANIFOLD_HOME: await freshHome(reg),
+    });
     assert.equal(await readFile(path.join(bundle, 'rootfs', 'os.txt'), 'utf8'), viaRun.stdout);
     if (existsSync('/usr/local/bin/docker') || existsSync('/usr/bin/docker')) {
       const inspected = await runCommand('docker', ['manifest', 'inspect', '--insecure', ref]);
@@ -206,6 +226,24 @@ describe('multi-platform builds', { skip }, () => {
     }
   });
 
+  it('refuses a platform this machine cannot run before any step', async () => {
+    const home = await freshHome(reg);
+    // The base image has no sparc64 variant, so the final stage starts from scratch.
+    const ctx = await makeContext({
+      Dockerfile:
+        'FROM --platform=linux/amd64 alpine AS base\nFROM scratch\nCOPY --from=base /bin/busybox /bin/sh\nRUN true\n',
+    });
+    const res = await manifold(
+      ['build', '--progress', 'plain', '--platform', 'linux/sparc64,linux/amd64', ctx],
+      { MANIFOLD_HOME: home },
+    );
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /no emulator for linux\/sparc64/);
+    assert.match(res.stderr, /manifold binfmt --install/);
+    assert.doesNotMatch(res.stderr, /^#\d+ \[linux\/\S+ (stage-)?\S* ?\d+\/\d+\]/m, 'no step started');
+    assert.equal(existsSync(path.join(home, 'builders', 'default', 'snapshots')), false);
+  });
+
   it('fails a RUN on one platform clearly and leaves nothing behind', async () => {
     const home = await freshHome(reg);
     const ctx = await makeContext({
@@ -249,7 +287,11 @@ function started(stderr: string): string[] {
   return stderr
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .flatMap((l) => (JSON.parse(l) as { vertexes?: Array<{ name?: string; started?: string; completed?: string }> }).vertexes ?? [])
+    .flatMap(
+      (l) =>
+        (JSON.parse(l) as { vertexes?: Array<{ name?: string; started?: string; completed?: string }> })
+          .vertexes ?? [],
+    )
     .filter((v) => v.started !== undefined && v.completed === undefined)
     .map((v) => v.name ?? '')
     .filter((name) => name.startsWith('[') && !/^\[(\S+ )?internal\]/.test(name));
