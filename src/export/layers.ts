@@ -84,8 +84,10 @@ async function makeLayer(id: string, options: LayerExportOptions): Promise<Snaps
   const diffHash = new HashCounter();
   const compression = options.compression ?? 'gzip';
   const compressor =
-    createCompressor(compression, options.compressionLevel === undefined ? {} : { level: options.compressionLevel }) ??
-    new PassThrough({ highWaterMark: 1024 * 1024 });
+    createCompressor(
+      compression,
+      options.compressionLevel === undefined ? {} : { level: options.compressionLevel },
+    ) ?? new PassThrough({ highWaterMark: 1024 * 1024 });
   const diff = diffOverlayUpper(options.snapshots.upperDir(id), tar, {
     ...(options.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: options.sourceDateEpoch }),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -93,7 +95,14 @@ async function makeLayer(id: string, options: LayerExportOptions): Promise<Snaps
   const compressed = tar.pipe(diffHash).pipe(compressor);
   compressor.on('error', (err) => tar.destroy(err));
   options.onCompress?.({ snapshot: id, phase: 'start' });
-  const [result, written] = await Promise.all([diff, options.store.writeBlob(compressed)]);
+  const [result, written] = await Promise.all([diff, options.store.writeBlob(compressed)]).catch(
+    (err: unknown) => {
+      // Stops a compressor process (zstd) that would otherwise wait on a reader that is gone.
+      compressor.destroy();
+      tar.destroy();
+      throw err;
+    },
+  );
   options.onCompress?.({ snapshot: id, phase: 'end' });
   const layer: SnapshotLayer = {
     diffId: diffHash.digest(),
@@ -148,14 +157,21 @@ async function recompressPulled(
   const { stream } = await decompress(await options.store.openBlob(pulled.digest));
   const diffHash = new HashCounter();
   const compressor =
-    createCompressor(compression, options.compressionLevel === undefined ? {} : { level: options.compressionLevel }) ??
-    new PassThrough({ highWaterMark: 1024 * 1024 });
+    createCompressor(
+      compression,
+      options.compressionLevel === undefined ? {} : { level: options.compressionLevel },
+    ) ?? new PassThrough({ highWaterMark: 1024 * 1024 });
   stream.on('error', (err) => compressor.destroy(err));
   diffHash.on('error', (err) => compressor.destroy(err));
   options.onCompress?.({ snapshot: id, phase: 'start' });
-  const written = await options.store.writeBlob(stream.pipe(diffHash).pipe(compressor), undefined, {
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const written = await options.store
+    .writeBlob(stream.pipe(diffHash).pipe(compressor), undefined, {
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+    .finally(() => {
+      stream.destroy();
+      compressor.destroy();
+    });
   options.onCompress?.({ snapshot: id, phase: 'end' });
   if (diffHash.digest() !== pulled.diffId) {
     throw new Error(

@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Digest } from '../../oci/index.js';
+import { formatPlatform } from '../../platform/index.js';
 import type { ProgressSink } from '../../progress/index.js';
 import { ImageAssembler, type LayerCompressionDefault } from './assemble.js';
 import type { OutputContext, OutputProgress } from './context.js';
@@ -62,41 +63,67 @@ export async function exportOutputs(
     ...(ctx.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: ctx.sourceDateEpoch }),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
-  const steps = outputs.map((o, i) => new Step(ctx, i, o));
-  const images: (AssembledImage | undefined)[] = [];
-  const results: (OutputResult | undefined)[] = [];
-  for (const [i, o] of outputs.entries()) {
-    if (o.type === 'image' || o.type === 'oci' || o.type === 'docker') {
-      images[i] = await steps[i]!.run(() => assembler.get(o.image));
-    }
+  const run: Export[] = outputs.map((spec, i) => ({ spec, step: new Step(ctx, i, spec) }));
+  for (const e of run) await assemble(e, assembler, ctx);
+  for (const e of run) await writeFiles(e, ctx);
+  for (const e of run) await name(e, ctx);
+  for (const e of run) await push(e, ctx);
+  for (const e of run) e.step.done();
+  return run.map((e) => e.result ?? { type: e.spec.type, names: [], stored: [], pushed: [] });
+}
+
+/** One output as it goes through the phases. */
+interface Export {
+  readonly spec: OutputSpec;
+  readonly step: Step;
+  image?: AssembledImage;
+  result?: OutputResult;
+}
+
+/** Phase 1: the image an output holds. */
+async function assemble(e: Export, assembler: ImageAssembler, ctx: OutputContext): Promise<void> {
+  const o = e.spec;
+  if (o.type !== 'image' && o.type !== 'oci' && o.type !== 'docker') return;
+  const image = await e.step.run(() => e.step.status('exporting layers', () => assembler.get(o.image)));
+  for (const p of image.images) {
+    e.step.note(`exporting manifest ${p.descriptor.digest}`);
+    e.step.note(`exporting config ${p.configDigest}`);
   }
-  for (const [i, o] of outputs.entries()) {
-    const image = images[i];
-    const step = steps[i]!;
-    if (o.type === 'oci' && image) results[i] = await step.run(() => exportOci(o, image, ctx));
-    else if (o.type === 'docker' && image && o.dest !== undefined)
-      results[i] = await step.run(() => exportDocker(o, image, ctx));
-    else if (o.type === 'local') results[i] = await step.run(() => exportLocal(o, ctx));
-    else if (o.type === 'tar') results[i] = await step.run(() => exportTar(o, ctx));
-  }
-  for (const [i, o] of outputs.entries()) {
-    const image = images[i];
-    const step = steps[i]!;
-    if (o.type === 'image' && image) results[i] = await step.run(() => storeImage(o, image, ctx));
-    else if (o.type === 'docker' && image && o.dest === undefined)
-      results[i] = await step.run(() => exportDocker(o, image, ctx));
-  }
-  for (const [i, o] of outputs.entries()) {
-    const image = images[i];
-    const result = results[i];
-    if (o.type === 'image' && image && result) {
-      const step = steps[i]!;
-      const pushed = await step.run(() => pushOutput(o, image, ctx, step.progress));
-      results[i] = { ...result, pushed };
-    }
-  }
-  for (const step of steps) step.done();
-  return outputs.map((o, i) => results[i] ?? { type: o.type, names: [], stored: [], pushed: [] });
+  if (ctx.multiPlatform) e.step.note(`exporting manifest list ${image.descriptor.digest}`);
+  e.image = image;
+}
+
+/** Phase 2: files (oci and docker tars, local directories, tars). */
+async function writeFiles(e: Export, ctx: OutputContext): Promise<void> {
+  const { spec: o, image, step } = e;
+  const sending = (work: () => Promise<OutputResult>) =>
+    step.run(() => step.status(o.type === 'local' ? 'copying files' : 'sending tarball', work));
+  if (o.type === 'oci' && image) e.result = await sending(() => exportOci(o, image, ctx));
+  else if (o.type === 'docker' && image && o.dest !== undefined)
+    e.result = await sending(() => exportDocker(o, image, ctx));
+  else if (o.type === 'local') e.result = await sending(() => exportLocal(o, ctx));
+  else if (o.type === 'tar') e.result = await sending(() => exportTar(o, ctx));
+}
+
+/** Phase 3: names in the local store (and unpacking). */
+async function name(e: Export, ctx: OutputContext): Promise<void> {
+  const { spec: o, image, step } = e;
+  let result: OutputResult | undefined;
+  if (o.type === 'image' && image) result = await step.run(() => storeImage(o, image, ctx));
+  else if (o.type === 'docker' && image && o.dest === undefined)
+    result = await step.run(() => exportDocker(o, image, ctx));
+  if (result === undefined) return;
+  for (const stored of result.stored) step.note(`naming to ${stored}`);
+  for (const p of result.unpacked ?? []) step.note(`unpacking ${formatPlatform(p)}`);
+  e.result = result;
+}
+
+/** Phase 4: pushes. */
+async function push(e: Export, ctx: OutputContext): Promise<void> {
+  const { spec: o, image, result, step } = e;
+  if (o.type !== 'image' || !image || !result) return;
+  const pushed = await step.run(() => pushOutput(o, image, ctx, step.progress));
+  e.result = { ...result, pushed };
 }
 
 /** One output's progress step. */
@@ -127,6 +154,33 @@ class Step {
 
   done(): void {
     if (this.#started) this.#emit('done');
+  }
+
+  /** Runs `work` as a sub-step `id` of this step (BuildKit's "exporting layers", …). */
+  async status<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    this.#status(id, started, false);
+    const result = await work();
+    this.#status(id, started, true);
+    return result;
+  }
+
+  /** A sub-step that is already done. */
+  note(id: string): void {
+    this.#status(id, Date.now(), true);
+  }
+
+  #status(id: string, started: number, completed: boolean): void {
+    if (!this.#sink || !this.progress) return;
+    this.#sink({
+      type: 'status',
+      digest: this.progress.digest,
+      id,
+      current: 0,
+      time: Date.now(),
+      started,
+      ...(completed ? { completed: true } : {}),
+    });
   }
 
   #event(status: 'started' | 'error', error?: string): void {
