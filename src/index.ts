@@ -11,6 +11,7 @@
  */
 export { type BuildResult, build } from './builder/build.js';
 export { type BuildEngine, defaultEngine } from './builder/engine.js';
+export * from './builder/instances/index.js';
 export {
   type BuildOptions,
   BuildOptionsError,
@@ -42,9 +43,18 @@ export { lintDockerfile } from './dockerfile/lint/index.js';
 export { listTargets, outlineDockerfile } from './dockerfile/outline/index.js';
 export { DockerfileParseError, dumpAst, parseDockerfile } from './dockerfile/parser/index.js';
 export { ShellLexer } from './dockerfile/shell/index.js';
+export * from './emulation/index.js';
 export { isManifoldError, ManifoldError, type ManifoldErrorOptions } from './errors/index.js';
 export { assembleIndex, assemblePlatformImage, pushImage } from './export/index.js';
+export {
+  buildMetadata,
+  exportOutputs,
+  type OutputResult,
+  type OutputSpec,
+  parseOutput,
+} from './export/outputs/index.js';
 export * from './graph/index.js';
+export * from './images/index.js';
 export * from './oci/index.js';
 export * from './platform/index.js';
 export { PlainRenderer, type ProgressEvent, type ProgressSink } from './progress/index.js';
