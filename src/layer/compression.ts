@@ -150,7 +150,10 @@ export async function decompress(input: ByteStream, options: DecompressOptions =
   return { compression, stream: rest.pipe(decoder) };
 }
 
-function decompressor(compression: Exclude<Compression, 'none'>, options: DecompressOptions): Transform | Duplex {
+function decompressor(
+  compression: Exclude<Compression, 'none'>,
+  options: DecompressOptions,
+): Transform | Duplex {
   switch (compression) {
     case 'gzip':
       return zlib.createGunzip();

@@ -57,15 +57,6 @@ export {
   MAGIC_BYTES,
   zstdAvailable,
 } from './compression.js';
-export { ProgramStream, type ProgramStreamOptions } from './program-stream.js';
-export {
-  createZstdCompress,
-  createZstdDecompress,
-  ZSTD_DEFAULT_LEVEL,
-  ZSTD_MAX_LEVEL,
-  type ZstdOptions,
-  zstdLevel,
-} from './zstd.js';
 export {
   type DiffOptions,
   type DiffResult,
@@ -87,6 +78,7 @@ export {
   TarWriteError,
   TooManyLinksError,
 } from './errors.js';
+export { ProgramStream, type ProgramStreamOptions } from './program-stream.js';
 export {
   type CleanName,
   cleanEntryName,
@@ -105,3 +97,11 @@ export {
   WHITEOUT_PREFIX,
 } from './tar-types.js';
 export { type TarBody, TarWriter, type TarWriterOptions } from './tar-writer.js';
+export {
+  createZstdCompress,
+  createZstdDecompress,
+  ZSTD_DEFAULT_LEVEL,
+  ZSTD_MAX_LEVEL,
+  type ZstdOptions,
+  zstdLevel,
+} from './zstd.js';

@@ -9,8 +9,8 @@
  * failed consumer) kills the child, so no process outlives its stream.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { Duplex } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
+import { Duplex } from 'node:stream';
 import { CompressionError } from './errors.js';
 
 /** How a {@link ProgramStream} names itself in errors. */
@@ -97,9 +97,12 @@ export class ProgramStream extends Duplex {
     const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
     const said = this.#stderr.trim().split('\n').slice(-3).join('; ');
     this.#fail(
-      new CompressionError(`${this.#options.purpose} failed: ${this.#program} ${how}${said ? `: ${said}` : ''}`, {
-        hint: 'the data is damaged or not in this format; fetch or build it again',
-      }),
+      new CompressionError(
+        `${this.#options.purpose} failed: ${this.#program} ${how}${said ? `: ${said}` : ''}`,
+        {
+          hint: 'the data is damaged or not in this format; fetch or build it again',
+        },
+      ),
     );
   }
 

@@ -213,7 +213,12 @@ class SolveRun<R> {
     return this.vertices.get(digest)?.op.kind === 'local';
   }
 
-  private report(digest: Digest, status: 'started' | 'done' | 'cached', time: number, started?: number): void {
+  private report(
+    digest: Digest,
+    status: 'started' | 'done' | 'cached',
+    time: number,
+    started?: number,
+  ): void {
     const inputs = this.vertices.get(digest)?.inputs ?? [];
     this.progress({
       type: 'vertex',

@@ -16,14 +16,12 @@ const counts = { plainLines: 0, jsonLines: 0, compared: 0 };
 
 /** Timings out: durations (` 0.3s`, present or not), log offsets, rates. */
 function maskTimings(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) =>
-      l
-        .replace(/^(#\d+) \d+\.\d+ /, '$1 <t> ')
-        .replace(/ [\d.]+[kMGT]?B\/s(?= |$)/g, '')
-        .replace(/ \d+\.\d+s(?= |$)/g, ''),
-    );
+  return text.split('\n').map((l) =>
+    l
+      .replace(/^(#\d+) \d+\.\d+ /, '$1 <t> ')
+      .replace(/ [\d.]+[kMGT]?B\/s(?= |$)/g, '')
+      .replace(/ \d+\.\d+s(?= |$)/g, ''),
+  );
 }
 
 describe('progress: rawjson replayed is plain', { skip }, () => {
@@ -69,11 +67,23 @@ describe('progress: rawjson replayed is plain', { skip }, () => {
     counts.compared = want.length;
 
     // What the lines say: BuildKit's plain format, with the transfers of this build.
-    assert.match(plain.stderr, /^#1 \[internal\] load metadata for docker\.io\/library\/alpine:latest\n#1 DONE \d+\.\ds\n\n/);
-    assert.match(plain.stderr, /^#2 \[internal\] load build context\n#2 transferring context: 137B( 0\.\ds)? done\n#2 DONE \d+\.\ds\n\n/m);
-    assert.match(plain.stderr, /^#\d+ \[1\/4\] FROM docker\.io\/library\/alpine:latest@sha256:[0-9a-f]{64}$/m);
+    assert.match(
+      plain.stderr,
+      /^#1 \[internal\] load metadata for docker\.io\/library\/alpine:latest\n#1 DONE \d+\.\ds\n\n/,
+    );
+    assert.match(
+      plain.stderr,
+      /^#2 \[internal\] load build context\n#2 transferring context: 137B( 0\.\ds)? done\n#2 DONE \d+\.\ds\n\n/m,
+    );
+    assert.match(
+      plain.stderr,
+      /^#\d+ \[1\/4\] FROM docker\.io\/library\/alpine:latest@sha256:[0-9a-f]{64}$/m,
+    );
     assert.match(plain.stderr, /^#\d+ extracting sha256:[0-9a-f]{64}( \d+\.\ds)? done$/m);
-    assert.match(plain.stderr, /^#(\d+) \d\.\d{3} hello from the context\n#\1 \d\.\d{3} two\n#\1 DONE \d+\.\ds$/m);
+    assert.match(
+      plain.stderr,
+      /^#(\d+) \d\.\d{3} hello from the context\n#\1 \d\.\d{3} two\n#\1 DONE \d+\.\ds$/m,
+    );
     assert.match(plain.stderr, /^#\d+ \d\.\d{3} to-stderr$/m);
     assert.match(plain.stderr, /^#\d+ exporting to image$/m);
   });

@@ -99,7 +99,18 @@ describe('zstd layers', { skip }, () => {
     const ctx = await makeContext({ Dockerfile: 'FROM alpine\nRUN echo mixed > /mixed.txt\n' });
     const ref = `${reg}/e2e/zstd:mixed`;
     const built = await manifold(
-      ['build', '--progress', 'quiet', '--platform', PLATFORMS, '-t', ref, '-o', 'type=image,push=true,compression=zstd', ctx],
+      [
+        'build',
+        '--progress',
+        'quiet',
+        '--platform',
+        PLATFORMS,
+        '-t',
+        ref,
+        '-o',
+        'type=image,push=true,compression=zstd',
+        ctx,
+      ],
       { MANIFOLD_HOME: home },
     );
     assert.equal(built.code, 0, built.stderr);

@@ -105,11 +105,12 @@ async function unpackOne(
   const { id, fs } = await options.snapshots.create();
   try {
     const { stream } = await decompress(await options.store.openBlob(layer.digest));
+    // Destroyed whatever happens, so a decompressor process (zstd) never outlives a failed apply.
     const result = await applyLayer(fs, stream, {
       whiteouts: 'overlay',
       devices: 'create',
       ...(options.signal ? { signal: options.signal } : {}),
-    });
+    }).finally(() => stream.destroy());
     if (result.diffId !== diffId)
       throw new LayerDiffIdMismatchError(options.reference.repository, layer.digest, diffId, result.diffId);
     await options.snapshots.finish(id, {

@@ -43,7 +43,10 @@ describe('layer compression on export', { skip }, () => {
       const { id, fs } = await snapshots.create();
       // Several MB each, half random, so compressing takes long enough to overlap.
       const noise = randomBytes(2 * 1024 * 1024);
-      await writeFile(path.join(fs, `file-${i}`), Buffer.concat([noise, noise, Buffer.alloc(2 * 1024 * 1024, i)]));
+      await writeFile(
+        path.join(fs, `file-${i}`),
+        Buffer.concat([noise, noise, Buffer.alloc(2 * 1024 * 1024, i)]),
+      );
       await snapshots.finish(id);
       ids.push(id);
     }
@@ -105,7 +108,10 @@ describe('layer compression on export', { skip }, () => {
   });
 
   it('keeps a pulled gzip layer, and recompresses it to zstd with force-compression', async () => {
-    const tar = await readAll((await decompress(await store.openBlob((await ensureLayers(ids.slice(0, 1), options({})))[0]!.digest))).stream);
+    const tar = await readAll(
+      (await decompress(await store.openBlob((await ensureLayers(ids.slice(0, 1), options({})))[0]!.digest)))
+        .stream,
+    );
     const gz = await store.writeBlob(Readable.from([tar]).pipe(createGzip()));
     const { id } = await snapshots.create();
     await snapshots.finish(id, {

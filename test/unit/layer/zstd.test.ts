@@ -82,7 +82,9 @@ describe('zstd codec', { skip }, () => {
 
   it('compresses smaller at a higher level; 20–22 work (--ultra); others are refused', async () => {
     const data = Buffer.concat(
-      Array.from({ length: 64 }, (_, i) => Buffer.from(`line ${i % 7} ${'xyz'.repeat(i % 13)} ${randomBytes(4).toString('hex')}\n`)),
+      Array.from({ length: 64 }, (_, i) =>
+        Buffer.from(`line ${i % 7} ${'xyz'.repeat(i % 13)} ${randomBytes(4).toString('hex')}\n`),
+      ),
     );
     const input = Buffer.concat(Array.from({ length: 200 }, () => data));
     const fast = await through(input, createCompressor('zstd', { level: 1 }) as NodeJS.ReadWriteStream);
@@ -101,11 +103,14 @@ describe('zstd codec', { skip }, () => {
     const zst = await through(await sampleTar(), createZstdCompress());
     const damaged = Buffer.from(zst);
     damaged.fill(0x55, 12, Math.min(damaged.length - 4, 200));
-    await assert.rejects(through(damaged, createZstdDecompress({ preferProgram: true })), (err: Error & { code?: string }) => {
-      assert.equal(err.code, 'E_LAYER_COMPRESSION');
-      assert.match(err.message, /^zstd decompression failed: zstd exited with status \d+/);
-      return true;
-    });
+    await assert.rejects(
+      through(damaged, createZstdDecompress({ preferProgram: true })),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'E_LAYER_COMPRESSION');
+        assert.match(err.message, /^zstd decompression failed: zstd exited with status \d+/);
+        return true;
+      },
+    );
     await assert.rejects(
       through(Buffer.from('abc'), createZstdCompress({ program: 'zstd-not-installed-here' })),
       (err: Error & { code?: string; hint?: string }) => {
@@ -158,7 +163,13 @@ describe('zstd codec', { skip }, () => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
     try {
-      await pipeline(source, createZstdCompress(), counter, createZstdDecompress({ preferProgram: true }), sink);
+      await pipeline(
+        source,
+        createZstdCompress(),
+        counter,
+        createZstdDecompress({ preferProgram: true }),
+        sink,
+      );
     } finally {
       clearInterval(sampler);
     }

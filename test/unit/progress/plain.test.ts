@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { formatLogOffset, formatStatusBytes, PlainRenderer, type ProgressEvent } from '../../../src/progress/index.js';
+import {
+  formatLogOffset,
+  formatStatusBytes,
+  PlainRenderer,
+  type ProgressEvent,
+} from '../../../src/progress/index.js';
 import { buildEvents, d } from './fixtures.js';
 
 let checked = 0;
@@ -84,7 +89,16 @@ describe('plain renderer', () => {
     const v = d('v1');
     const events: ProgressEvent[] = [{ type: 'vertex', digest: v, name: 'pull', status: 'started', time: 0 }];
     for (let i = 0; i <= 100; i++) {
-      events.push({ type: 'status', digest: v, id: 'blob', current: i * 10, total: 1000, time: i * 10, started: 0, ...(i === 100 ? { completed: true } : {}) });
+      events.push({
+        type: 'status',
+        digest: v,
+        id: 'blob',
+        current: i * 10,
+        total: 1000,
+        time: i * 10,
+        started: 0,
+        ...(i === 100 ? { completed: true } : {}),
+      });
     }
     events.push({ type: 'status', digest: v, id: 'no-total', current: 1, time: 1000, started: 1000 });
     events.push({ type: 'status', digest: v, id: 'no-total', current: 2, time: 5999, started: 1000 });

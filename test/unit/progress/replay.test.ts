@@ -59,27 +59,32 @@ describe('rawjson replay', () => {
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l) as SolveStatus);
-    const run = objects.flatMap((o) => o.vertexes ?? []).filter((v) => v.name === '[linux/amd64 2/3] RUN make');
-    assert.deepEqual(run, [
-      {
-        digest: d('a2'),
-        inputs: [d('a1')],
-        name: '[linux/amd64 2/3] RUN make',
-        started: '2025-01-02T03:04:07.500Z',
-      },
-      {
-        digest: d('a2'),
-        inputs: undefined,
-        name: '[linux/amd64 2/3] RUN make',
-        started: '2025-01-02T03:04:07.500Z',
-        completed: '2025-01-02T03:06:05.000Z',
-      },
-    ].map((v) => JSON.parse(JSON.stringify(v))));
+    const run = objects
+      .flatMap((o) => o.vertexes ?? [])
+      .filter((v) => v.name === '[linux/amd64 2/3] RUN make');
+    assert.deepEqual(
+      run,
+      [
+        {
+          digest: d('a2'),
+          inputs: [d('a1')],
+          name: '[linux/amd64 2/3] RUN make',
+          started: '2025-01-02T03:04:07.500Z',
+        },
+        {
+          digest: d('a2'),
+          inputs: undefined,
+          name: '[linux/amd64 2/3] RUN make',
+          started: '2025-01-02T03:04:07.500Z',
+          completed: '2025-01-02T03:06:05.000Z',
+        },
+      ].map((v) => JSON.parse(JSON.stringify(v))),
+    );
     const cached = objects.flatMap((o) => o.vertexes ?? []).find((v) => v.cached);
     assert.equal(cached?.name, '[linux/amd64 3/3] COPY app /app');
     assert.equal(cached?.completed, cached?.started);
     const failed = objects.flatMap((o) => o.vertexes ?? []).find((v) => v.error?.startsWith('process'));
-    assert.match(failed?.error ?? '', /exit code: 2\n  > no newline at the end$/);
+    assert.match(failed?.error ?? '', /exit code: 2\n {2}> no newline at the end$/);
     const log = objects.flatMap((o) => o.logs ?? []).find((l) => l.stream === 2 && l.vertex === d('a2'));
     assert.equal(Buffer.from(log?.data ?? '', 'base64').toString('utf8'), 'note: ünïcødé ✓\n');
     const pull = objects.flatMap((o) => o.statuses ?? []).filter((s) => s.id.startsWith('sha256:4abc'));
@@ -101,18 +106,47 @@ describe('rawjson replay', () => {
       { vertexes: [{ digest: v, name: '[1/2] FROM docker.io/library/busybox' }] },
       {
         vertexes: [
-          { digest: v, name: '[1/2] FROM docker.io/library/busybox', started: '2025-01-01T00:00:00.000Z', completed: '2025-01-01T00:00:00.300Z' },
+          {
+            digest: v,
+            name: '[1/2] FROM docker.io/library/busybox',
+            started: '2025-01-01T00:00:00.000Z',
+            completed: '2025-01-01T00:00:00.300Z',
+          },
           { digest: w, name: '[2/2] RUN echo hi', started: '2025-01-01T00:00:00.400Z' },
         ],
-        logs: [{ vertex: w, stream: 1, data: Buffer.from('hi\n').toString('base64'), timestamp: '2025-01-01T00:00:00.612Z' }],
+        logs: [
+          {
+            vertex: w,
+            stream: 1,
+            data: Buffer.from('hi\n').toString('base64'),
+            timestamp: '2025-01-01T00:00:00.612Z',
+          },
+        ],
       },
-      { vertexes: [{ digest: w, name: '[2/2] RUN echo hi', started: '2025-01-01T00:00:00.400Z', completed: '2025-01-01T00:00:01.700Z' }] },
+      {
+        vertexes: [
+          {
+            digest: w,
+            name: '[2/2] RUN echo hi',
+            started: '2025-01-01T00:00:00.400Z',
+            completed: '2025-01-01T00:00:01.700Z',
+          },
+        ],
+      },
     ]
       .map((o) => JSON.stringify(o))
       .join('\n');
     assert.equal(
       replayRawJson(recording),
-      ['#1 [1/2] FROM docker.io/library/busybox', '#1 DONE 0.3s', '', '#2 [2/2] RUN echo hi', '#2 0.212 hi', '#2 DONE 1.3s', ''].join('\n'),
+      [
+        '#1 [1/2] FROM docker.io/library/busybox',
+        '#1 DONE 0.3s',
+        '',
+        '#2 [2/2] RUN echo hi',
+        '#2 0.212 hi',
+        '#2 DONE 1.3s',
+        '',
+      ].join('\n'),
     );
   });
 });

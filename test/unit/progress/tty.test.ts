@@ -18,6 +18,9 @@ import {
 import { buildEvents } from './fixtures.js';
 
 const counts = { frames: 0, linesChecked: 0 };
+const ESC = String.fromCharCode(27);
+const ERASE_LINE = new RegExp(`${ESC}\\[K$`);
+const FRAME_START = new RegExp(`^${ESC}\\[\\?25l(${ESC}\\[\\d+F)?`);
 const T0 = Date.UTC(2025, 0, 2, 3, 4, 5, 0);
 
 function traceOf(events: readonly ProgressEvent[]): ProgressTrace {
@@ -44,9 +47,13 @@ describe('tty view', () => {
   after(() => console.log(`tty view: ${JSON.stringify(counts)}`));
 
   it('groups running steps by platform, collapses finished ones, shows timers, output and rates', () => {
-    const lines = renderFrame(traceOf(RUNNING), { width: 100, height: 30, now: T0 + 16_000, final: false, color: false }).map(
-      (l) => l.text.trimEnd(),
-    );
+    const lines = renderFrame(traceOf(RUNNING), {
+      width: 100,
+      height: 30,
+      now: T0 + 16_000,
+      final: false,
+      color: false,
+    }).map((l) => l.text.trimEnd());
     counts.frames++;
     const at = (text: string) => lines.findIndex((l) => l.startsWith(text));
     assert.equal(lines[0], '[+] Building 16.0s (4/6)');
@@ -58,7 +65,12 @@ describe('tty view', () => {
     assert.ok(at(' => [linux/amd64 1/3] FROM') < 0, 'the finished pull is collapsed');
     assert.deepEqual(
       lines.filter((l) => l.startsWith(' => => #')),
-      [' => => # compiling a.c', ' => => # compiling b.c', ' => => # note: ünïcødé ✓', ' => => # warning: slow emulation'],
+      [
+        ' => => # compiling a.c',
+        ' => => # compiling b.c',
+        ' => => # note: ünïcødé ✓',
+        ' => => # warning: slow emulation',
+      ],
     );
     for (const l of lines) assert.ok(l.length <= 99, `no line reaches the width: ${l}`);
     counts.linesChecked += lines.length;
@@ -66,16 +78,26 @@ describe('tty view', () => {
 
   it('shows a running transfer with bytes, total and rate', () => {
     const events = buildEvents().slice(0, 8); // the amd64 layer at 100kB of 3.4MB
-    const lines = renderFrame(traceOf(events), { width: 120, height: 30, now: T0 + 1025, final: false, color: false }).map((l) =>
-      l.text.trimEnd(),
-    );
+    const lines = renderFrame(traceOf(events), {
+      width: 120,
+      height: 30,
+      now: T0 + 1025,
+      final: false,
+      color: false,
+    }).map((l) => l.text.trimEnd());
     const transfer = lines.find((l) => l.startsWith(' => => sha256:4abc'));
     assert.match(transfer ?? '', /100\.00kB \/ 3\.40MB 100kB\/s +1\.0s$/);
     counts.linesChecked += lines.length;
   });
 
   it('fits the terminal: output lines go first, the header stays, long names are cut', () => {
-    const lines = renderFrame(traceOf(RUNNING), { width: 40, height: 6, now: T0 + 16_000, final: false, color: true });
+    const lines = renderFrame(traceOf(RUNNING), {
+      width: 40,
+      height: 6,
+      now: T0 + 16_000,
+      final: false,
+      color: true,
+    });
     assert.ok(lines.length <= 5, `${lines.length} lines for a 6-row terminal`);
     assert.match(lines[0]?.text ?? '', /^\[\+\] Building/);
     assert.ok(lines.every((l) => !l.text.includes('=> => #')));
@@ -84,9 +106,13 @@ describe('tty view', () => {
   });
 
   it('lists every step in the final frame, with FINISHED once all have ended', () => {
-    const lines = renderFrame(traceOf(buildEvents()), { width: 100, height: 10, now: T0 + 124_000, final: true, color: false }).map(
-      (l) => l.text.trimEnd(),
-    );
+    const lines = renderFrame(traceOf(buildEvents()), {
+      width: 100,
+      height: 10,
+      now: T0 + 124_000,
+      final: true,
+      color: false,
+    }).map((l) => l.text.trimEnd());
     assert.equal(lines[0], '[+] Building 124.0s (8/8) FINISHED');
     for (const step of [
       ' => [internal] load build context',
@@ -96,7 +122,10 @@ describe('tty view', () => {
       ' => exporting to image',
       ' => => pushing layers',
     ]) {
-      assert.ok(lines.some((l) => l.startsWith(step)), `${step}\n${lines.join('\n')}`);
+      assert.ok(
+        lines.some((l) => l.startsWith(step)),
+        `${step}\n${lines.join('\n')}`,
+      );
     }
     assert.ok(lines.length > 10, 'the final frame is not cut to the height');
     counts.linesChecked += lines.length;
@@ -122,7 +151,10 @@ describe('tty view', () => {
       tty.handle(e);
     }
     const last = term.writes.at(-1)!;
-    const drawn = last.split('\n').slice(0, -1).map((l) => l.replace(/\x1b\[K$/, '').replace(/^\x1b\[\?25l(\x1b\[\d+F)?/, ''));
+    const drawn = last
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => l.replace(ERASE_LINE, '').replace(FRAME_START, ''));
     // Narrower: each old line now takes ceil(width / 20) rows.
     term.columns = 20;
     term.emit('resize');
@@ -181,7 +213,11 @@ describe('progress modes', () => {
     const events: ProgressEvent[] = [];
     let now = 1000;
     const vertex = buildEvents()[0]!.digest;
-    const s = new StatusReporter((e) => events.push(e), vertex, 'blob', { total: 100, announce: false, now: () => now });
+    const s = new StatusReporter((e) => events.push(e), vertex, 'blob', {
+      total: 100,
+      announce: false,
+      now: () => now,
+    });
     for (let i = 1; i <= 50; i++) {
       now += 50;
       s.update(i * 2);
