@@ -41,6 +41,7 @@ export function buildRunner(io: RunnerIo = processIo): BuildRunner {
     const progress = display.sink;
     const result = await build({
       context: opts.contextPath,
+      ...(opts.builder ? { builder: opts.builder } : {}),
       ...(opts.dockerfile && opts.dockerfile !== '-' ? { dockerfile: opts.dockerfile } : {}),
       platforms: opts.platforms.map(formatPlatform),
       buildArgs: opts.buildArgs,
