@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { ManifoldError } from '../errors/index.js';
+import { splitCsvRecord } from '../gofmt/index.js';
 import { type Platform, parsePlatformList } from '../platform/index.js';
 
 /** `--call`: what to do instead of (or as) a build. */
@@ -114,26 +115,6 @@ function keyValues(values: readonly string[], env: Readonly<Record<string, strin
   return out;
 }
 
-/** Splits CSV fields as Go's encoding/csv does for one record. */
-function csvFields(text: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"' && quoted && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) {
-      out.push(field);
-      field = '';
-    } else field += c;
-  }
-  out.push(field);
-  return out;
-}
-
 const CALL_NAMES: Readonly<Record<string, CallFunction['name']>> = {
   build: 'build',
   check: 'check',
@@ -147,7 +128,7 @@ export function parseCallFunction(text: string): CallFunction {
   let name = '';
   let format: CallFunction['format'] = 'text';
   let ignoreStatus = false;
-  for (const field of csvFields(text)) {
+  for (const field of splitCsvRecord(text)) {
     const eq = field.indexOf('=');
     if (eq < 0) {
       if (name !== '') throw flagError(`invalid print value: ${text}`);
@@ -178,7 +159,7 @@ export function parseCallFunction(text: string): CallFunction {
 
 /** buildx's `ParseExports` for one `-o` value. */
 export function parseExport(spec: string): ExportEntry {
-  const fields = csvFields(spec);
+  const fields = splitCsvRecord(spec);
   if (fields.length === 1 && fields[0] === spec && !spec.startsWith('type=')) {
     return spec === '-'
       ? { type: 'tar', attrs: {}, destination: '-' }
@@ -224,7 +205,7 @@ export function parseSecret(spec: string): SecretSpec {
   let id = '';
   let source: string | undefined;
   let env: string | undefined;
-  for (const field of csvFields(spec)) {
+  for (const field of splitCsvRecord(spec)) {
     const eq = field.indexOf('=');
     if (eq < 0)
       throw flagError(`invalid field '${field}' must be a key=value pair`, 'write --secret id=NAME,src=FILE');

@@ -16,7 +16,7 @@
  * and {@link humanDuration} docker's `units.HumanDuration` (`2 hours`, `About a minute`).
  */
 import { ManifoldError } from '../errors/index.js';
-import { type GoValue, goMarshalIndent } from '../images/index.js';
+import { type GoValue, goMarshalIndent } from '../gofmt/index.js';
 
 /** A `--format` template that cannot be parsed or run (`E_FORMAT_TEMPLATE`). */
 export class FormatTemplateError extends ManifoldError {

@@ -7,12 +7,12 @@
  * - `rmi NAME…`: `Untagged: NAME` and, when the image itself was freed, `Deleted: DIGEST`.
  */
 import type { Command } from '@commander-js/extra-typings';
+import { tabwrite } from '../gofmt/index.js';
 import {
   type ImageRow,
   listImages,
   RemoveImagesError,
   removeImages,
-  tabwrite,
   tagImage,
   withImagesSession,
 } from '../images/index.js';

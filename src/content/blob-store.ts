@@ -17,8 +17,15 @@ import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { createDigester, type Digest, digestAlgorithm, digestReadable } from '../oci/index.js';
-import { BlobNotFoundError, BlobTooLargeError, DigestMismatchError, SizeMismatchError } from './errors.js';
+import {
+  createDigester,
+  type Digest,
+  DigestMismatchError,
+  digestAlgorithm,
+  digestReadable,
+  SizeMismatchError,
+} from '../oci/index.js';
+import { BlobNotFoundError, BlobTooLargeError } from './errors.js';
 import { type Layout, syncDir, unlinkQuietly } from './layout.js';
 import type { Lease } from './lease.js';
 
@@ -103,7 +110,7 @@ export async function readBlobBytes(
   }
   const actual = createDigester(digestAlgorithm(digest)).update(bytes).digest();
   if (actual !== digest)
-    throw new DigestMismatchError(digest, actual, `${layout.blobPath(digest)} (store corrupted)`);
+    throw new DigestMismatchError(`${layout.blobPath(digest)} (store corrupted)`, digest, actual);
   return bytes;
 }
 
@@ -131,7 +138,7 @@ export async function writeBlob(
     if (existing !== undefined) {
       await cancelSource(source);
       if (expected.size !== undefined && existing !== expected.size) {
-        throw new SizeMismatchError(expected.size, existing, `existing blob ${expected.digest}`, {
+        throw new SizeMismatchError(`existing blob ${expected.digest}`, expected.size, existing, {
           hint: 'the descriptor that announced this size is wrong, or the stored blob is corrupt',
         });
       }
@@ -174,7 +181,7 @@ async function streamToTemp(
       options.signal?.throwIfAborted();
       digester.update(chunk);
       if (expected.size !== undefined && digester.size > expected.size) {
-        throw new SizeMismatchError(expected.size, digester.size, where);
+        throw new SizeMismatchError(where, expected.size, digester.size);
       }
       await writeAll(handle, chunk);
       options.onProgress?.(digester.size);
@@ -182,10 +189,10 @@ async function streamToTemp(
     options.signal?.throwIfAborted();
     const digest = digester.digest();
     if (expected.size !== undefined && digester.size !== expected.size) {
-      throw new SizeMismatchError(expected.size, digester.size, where);
+      throw new SizeMismatchError(where, expected.size, digester.size);
     }
     if (expected.digest !== undefined && digest !== expected.digest) {
-      throw new DigestMismatchError(expected.digest, digest, where);
+      throw new DigestMismatchError(where, expected.digest, digest);
     }
     await handle.sync();
     return { digest, size: digester.size };

@@ -4,42 +4,11 @@
  */
 import { ManifoldError, type ManifoldErrorOptions } from '../errors/index.js';
 
-/** Bytes whose digest is not the one they were announced with (`E_DIGEST_MISMATCH`). */
-export class DigestMismatchError extends ManifoldError {
-  /** The digest the content was expected to have. */
-  readonly expected: string;
-  /** The digest of the bytes actually seen. */
-  readonly actual: string;
-  constructor(expected: string, actual: string, where: string, options: ManifoldErrorOptions = {}) {
-    super('E_DIGEST_MISMATCH', `digest mismatch for ${where}: expected ${expected}, got ${actual}`, {
-      hint:
-        options.hint ??
-        'the content was corrupted or is not what its descriptor says; nothing was stored, fetch it again',
-      cause: options.cause,
-    });
-    this.name = 'DigestMismatchError';
-    this.expected = expected;
-    this.actual = actual;
-  }
-}
-
-/** Bytes whose length is not the size they were announced with (`E_SIZE_MISMATCH`). */
-export class SizeMismatchError extends ManifoldError {
-  /** The size the descriptor announced. */
-  readonly expected: number;
-  /** The size seen (a lower bound when the input was cut short on overflow). */
-  readonly actual: number;
-  constructor(expected: number, actual: number, where: string, options: ManifoldErrorOptions = {}) {
-    super('E_SIZE_MISMATCH', `size mismatch for ${where}: expected ${expected} bytes, got ${actual}`, {
-      hint:
-        options.hint ?? 'the content was truncated or is not what its descriptor says; nothing was stored',
-      cause: options.cause,
-    });
-    this.name = 'SizeMismatchError';
-    this.expected = expected;
-    this.actual = actual;
-  }
-}
+/**
+ * Content that does not match its digest (`E_DIGEST_MISMATCH`) or size (`E_SIZE_MISMATCH`): one
+ * definition for the store and the registry client, in the OCI model both depend on.
+ */
+export { DigestMismatchError, SizeMismatchError } from '../oci/index.js';
 
 /** A blob that is not in the store (`E_BLOB_NOT_FOUND`). */
 export class BlobNotFoundError extends ManifoldError {

@@ -12,6 +12,7 @@
  * - The bytes are Go's `json.MarshalIndent(index, "", "  ")`, as buildx pushes them, so the same
  *   sources give the digest buildx gives.
  */
+import { goMarshalIndent } from '../gofmt/index.js';
 import {
   type Annotations,
   type Descriptor,
@@ -22,7 +23,6 @@ import {
 } from '../oci/index.js';
 import type { RepositoryRef } from '../registry/index.js';
 import type { CreateAnnotation } from './create-sources.js';
-import { goMarshalIndent } from './go-json-indent.js';
 import { descriptorValue } from './inspect.js';
 import { fromOciPlatform, platformKey } from './platforms.js';
 

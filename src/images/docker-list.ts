@@ -12,8 +12,8 @@
  *   (the manifest itself), tab-indented.
  * - The os/arch pairs `manifest annotate` accepts (the Go toolchain's list plus linux/s390x).
  */
-import { type Descriptor, goQuote, MediaType, type OciPlatform } from '../oci/index.js';
-import { type GoValue, goMarshalIndent, goMarshalOrdered } from './go-json-indent.js';
+import { type GoValue, goJsonQuote, goMarshalIndent, goMarshalOrdered } from '../gofmt/index.js';
+import { type Descriptor, MediaType, type OciPlatform } from '../oci/index.js';
 import { descriptorValue } from './inspect.js';
 
 /** A list's bytes and media type. */
@@ -58,7 +58,7 @@ export function dockerImageManifestJson(ref: string, descriptor: Descriptor, raw
     ...(descriptor.platform ? { platform: descriptor.platform } : {}),
   };
   const field = descriptor.mediaType === MediaType.DockerManifest ? 'SchemaV2Manifest' : 'OCIManifest';
-  return `{"Ref":${goQuote(ref)},"Descriptor":${goMarshalOrdered(descriptorValue(d))},"Raw":${goQuote(raw.toString('base64'))},"${field}":${raw.toString('utf8')}}`;
+  return `{"Ref":${goJsonQuote(ref)},"Descriptor":${goMarshalOrdered(descriptorValue(d))},"Raw":${goJsonQuote(raw.toString('base64'))},"${field}":${raw.toString('utf8')}}`;
 }
 
 const VALID_OS_ARCH = new Set([

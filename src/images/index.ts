@@ -7,6 +7,17 @@
  * Start with {@link openImagesSession} (state paths, image store, registry client configured
  * from buildkitd.toml and Docker's credentials), then call the operation.
  */
+
+// Go's JSON and tabwriter output live in src/gofmt; re-exported because the package root
+// (src/index.ts) exports this module's API and users import them from there.
+export {
+  type GoValue,
+  goIndent,
+  goMarshalIndent,
+  goMarshalOrdered,
+  type TabwriteOptions,
+  tabwrite,
+} from '../gofmt/index.js';
 export { type Combined, type CombinedPart, combineSources, type ResolvedSource } from './combine.js';
 export { type CopyEvent, type CopyOptions, copyBlob, copyManifestTree, sameRepository } from './copy.js';
 export { type CreateEvent, type CreateOptions, type CreateResult, createImage } from './create.js';
@@ -33,7 +44,6 @@ export {
   PlatformNotInIndexError,
   RemoveImagesError,
 } from './errors.js';
-export { type GoValue, goIndent, goMarshalIndent, goMarshalOrdered } from './go-json-indent.js';
 export {
   descriptorValue,
   type InspectOptions,
@@ -65,4 +75,3 @@ export {
   withImagesSession,
   withInsecureRegistries,
 } from './session.js';
-export { type TabwriteOptions, tabwrite } from './tabwriter.js';

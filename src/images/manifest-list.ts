@@ -15,6 +15,7 @@
  *   removes the local list.
  * - rm LIST…: removes local lists; a missing one is an error after the others are removed.
  */
+import { goIndent } from '../gofmt/index.js';
 import { type Descriptor, isManifestMediaType, parseManifestOrIndex } from '../oci/index.js';
 import {
   formatReference,
@@ -34,7 +35,6 @@ import {
   ManifestPlatformError,
   NoSuchManifestListError,
 } from './errors.js';
-import { goIndent } from './go-json-indent.js';
 import type { LocalListEntry, ManifestListStore } from './manifest-store.js';
 import { configPlatform, fromOciPlatform, platformKey, toOciPlatform } from './platforms.js';
 

@@ -5,13 +5,14 @@
  * The rule: what Go's `json.Marshal` writes for the image-spec structs (see `structs.ts` for
  * the member order and presence rules), byte for byte. Compact (no whitespace), members in
  * struct declaration order, map keys (annotations, labels, ports, volumes) sorted by UTF-8
- * bytes, strings escaped as Go escapes them (`<` is `\u003c`, see `go-json.ts`), members the
+ * bytes, strings escaped as Go escapes them (`<` is `\u003c`, see `src/gofmt/json.ts`), members the
  * layout does not name are dropped. BuildKit itself indents manifests and re-sorts the top
  * level of configs, so BuildKit's bytes differ: compare values, not digests, with its output.
  */
+
+import { goJsonQuote, goMarshalValue, goSortedKeys } from '../gofmt/index.js';
 import type { Descriptor } from './descriptor.js';
 import { OciEncodeError } from './errors.js';
-import { goMarshalValue, goQuote, goSortedKeys } from './go-json.js';
 import type { ImageConfig } from './image-config.js';
 import type { ImageIndex, ImageLayoutHeader, ImageManifest } from './manifest.js';
 import {
@@ -42,7 +43,7 @@ function encodeStrings(v: unknown, path: string): string {
   return `[${v
     .map((s: unknown, i) => {
       if (typeof s !== 'string') throw new OciEncodeError(`${path}[${i}]`, 'expected a string');
-      return goQuote(s);
+      return goJsonQuote(s);
     })
     .join(',')}]`;
 }
@@ -52,7 +53,7 @@ function encodeMap(v: unknown, path: string, set: boolean): string {
   const members = goSortedKeys(Object.keys(v)).map((k) => {
     const value = v[k];
     if (!set && typeof value !== 'string') throw new OciEncodeError(`${path}.${k}`, 'expected a string');
-    return `${goQuote(k)}:${set ? '{}' : goQuote(value as string)}`;
+    return `${goJsonQuote(k)}:${set ? '{}' : goJsonQuote(value as string)}`;
   });
   return `{${members.join(',')}}`;
 }
@@ -81,7 +82,7 @@ function encodeScalar(f: FieldSpec, v: unknown, path: string): string {
     default:
       if (typeof v !== 'string')
         throw new OciEncodeError(path, `expected a string, got ${JSON.stringify(v)}`);
-      return goQuote(v);
+      return goJsonQuote(v);
   }
 }
 
@@ -107,11 +108,11 @@ function encodeStruct(spec: StructSpec, value: unknown, path: string): string {
     const at = path === '' ? f.name : `${path}.${f.name}`;
     if (v === undefined || v === null) {
       if (f.presence === 'required') throw new OciEncodeError(at, `the ${spec.title} member is required`);
-      if (f.presence === 'always') members.push(`${goQuote(f.name)}:${zeroValue(f)}`);
+      if (f.presence === 'always') members.push(`${goJsonQuote(f.name)}:${zeroValue(f)}`);
       continue;
     }
     if (f.presence === 'omitempty' && isEmpty(v)) continue;
-    members.push(`${goQuote(f.name)}:${encodeField(f, v, at)}`);
+    members.push(`${goJsonQuote(f.name)}:${encodeField(f, v, at)}`);
   }
   return `{${members.join(',')}}`;
 }

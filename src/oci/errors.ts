@@ -1,6 +1,8 @@
 /**
  * Errors of the OCI image model: bad digests, unknown media types, documents that cannot be
- * decoded, encoded or that break the OCI rules. Each has a stable code; messages quote the input.
+ * decoded, encoded or that break the OCI rules, and content whose digest or size is not the one
+ * its descriptor announced (one class each, which the content store and the registry client
+ * both throw and re-export). Each has a stable code; messages quote the input.
  */
 import { ManifoldError, type ManifoldErrorOptions } from '../errors/index.js';
 
@@ -72,5 +74,65 @@ export class OciValidationError extends ManifoldError {
     });
     this.name = 'OciValidationError';
     this.problems = problems;
+  }
+}
+
+/**
+ * Options of the content-check errors below: the layer that checked may give its own stable
+ * code (the distribution client uses `E_REGISTRY_DIGEST_MISMATCH` and `E_REGISTRY_SIZE_MISMATCH`)
+ * and hint.
+ */
+export interface ContentCheckOptions extends ManifoldErrorOptions {
+  /** Stable code; `E_DIGEST_MISMATCH` or `E_SIZE_MISMATCH` when omitted. */
+  readonly code?: string;
+}
+
+/** Bytes whose digest is not the one they were announced with (`E_DIGEST_MISMATCH`). */
+export class DigestMismatchError extends ManifoldError {
+  /** The digest the content was expected to have. */
+  readonly expected: string;
+  /** The digest of the bytes actually seen. */
+  readonly actual: string;
+  /** `what` names the content, such as `blob sha256:… of host/repo`. */
+  constructor(what: string, expected: string, actual: string, options: ContentCheckOptions = {}) {
+    super(
+      options.code ?? 'E_DIGEST_MISMATCH',
+      `digest mismatch for ${what}: expected ${expected}, got ${actual}`,
+      {
+        hint:
+          options.hint ??
+          'the content was corrupted or is not what its descriptor says; nothing was stored, fetch it again',
+        cause: options.cause,
+      },
+    );
+    this.name = 'DigestMismatchError';
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** Bytes whose length is not the size they were announced with (`E_SIZE_MISMATCH`). */
+export class SizeMismatchError extends ManifoldError {
+  /** The size the descriptor announced. */
+  readonly expected: number;
+  /**
+   * The size seen: -1 when more came than expected and the reader stopped without counting (the
+   * message then says `more`), else a lower bound when the input was cut short on overflow.
+   */
+  readonly actual: number;
+  /** `what` names the content, such as `blob sha256:…`. */
+  constructor(what: string, expected: number, actual: number, options: ContentCheckOptions = {}) {
+    super(
+      options.code ?? 'E_SIZE_MISMATCH',
+      `size mismatch for ${what}: expected ${expected} bytes, got ${actual === -1 ? 'more' : actual}`,
+      {
+        hint:
+          options.hint ?? 'the content was truncated or is not what its descriptor says; nothing was stored',
+        cause: options.cause,
+      },
+    );
+    this.name = 'SizeMismatchError';
+    this.expected = expected;
+    this.actual = actual;
   }
 }

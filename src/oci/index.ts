@@ -3,6 +3,9 @@
  * as typed values; their canonical encoding (what Manifold writes and digests); parsing of what
  * registries and layouts serve; and validation against the OCI image-spec schemas and rules.
  */
+
+// Go's JSON escaping lives in src/gofmt; re-exported here under the names this module has always had.
+export { goJsonQuote as goQuote, goMarshalValue, type JsonValue } from '../gofmt/index.js';
 export { Annotation, ATTESTATION_MANIFEST_REFERENCE_TYPE } from './annotations.js';
 export {
   encodeConfig,
@@ -44,14 +47,16 @@ export {
   sha256Digest,
 } from './digest.js';
 export {
+  type ContentCheckOptions,
+  DigestMismatchError,
   InvalidDigestError,
   OciDecodeError,
   OciEncodeError,
   OciValidationError,
+  SizeMismatchError,
   UnsupportedMediaTypeError,
   type ValidationProblem,
 } from './errors.js';
-export { goMarshalValue, goQuote, type JsonValue } from './go-json.js';
 export type {
   ContainerConfig,
   EmptyObject,

@@ -21,7 +21,7 @@ import { createDigester, type Digest, digestAlgorithm, isDigestAlgorithm } from 
 import { type DisposableBody, discardBody } from './body.js';
 import { connectionError } from './connection-errors.js';
 import { parseContentLength, parseContentRange } from './content-headers.js';
-import { DigestMismatchError, RegistryError, SizeMismatchError } from './errors.js';
+import { RegistryError, registryDigestMismatch, registrySizeMismatch } from './errors.js';
 import type { RegistryEndpoint } from './hosts.js';
 import type { RepositoryRef } from './manifests.js';
 import { isTransientNetworkError } from './retry.js';
@@ -102,7 +102,7 @@ export async function openBlob(
   const encodings = contentEncodings(header(first.headers['content-encoding']));
   if (opts.size !== undefined && declared !== undefined && encodings.length === 0 && declared !== opts.size) {
     discardBody(first.body);
-    throw new SizeMismatchError(what, opts.size, declared);
+    throw registrySizeMismatch(what, opts.size, declared);
   }
   let body: Body;
   try {
@@ -163,7 +163,7 @@ async function* verifiedChunks(dl: Download): AsyncGenerator<Buffer> {
         for await (const chunk of dl.body) {
           received += chunk.length;
           if (opts.size !== undefined && received > opts.size)
-            throw new SizeMismatchError(what, opts.size, -1);
+            throw registrySizeMismatch(what, opts.size, -1);
           digester.update(chunk);
           opts.onProgress?.(received);
           yield chunk;
@@ -189,9 +189,9 @@ async function* verifiedChunks(dl: Download): AsyncGenerator<Buffer> {
       }
     }
     if (opts.size !== undefined && received !== opts.size)
-      throw new SizeMismatchError(what, opts.size, received);
+      throw registrySizeMismatch(what, opts.size, received);
     const actual = digester.digest();
-    if (actual !== dl.digest) throw new DigestMismatchError(`${what} from ${dl.ep.host}`, dl.digest, actual);
+    if (actual !== dl.digest) throw registryDigestMismatch(`${what} from ${dl.ep.host}`, dl.digest, actual);
   } finally {
     discardBody(dl.body);
   }

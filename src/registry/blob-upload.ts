@@ -13,7 +13,7 @@
  */
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { createDigester, type Digest, type Digester, digestAlgorithm, isDigest } from '../oci/index.js';
-import { DigestMismatchError, SizeMismatchError } from './errors.js';
+import { registryDigestMismatch, registrySizeMismatch } from './errors.js';
 import type { RegistryEndpoint } from './hosts.js';
 import type { RepositoryRef } from './manifests.js';
 import { repositoryScope } from './scope.js';
@@ -119,11 +119,11 @@ export async function chunkedUpload(up: Upload): Promise<void> {
   const label = what(up.repo, up.digest);
   if (up.size !== undefined && digester.size !== up.size) {
     await cancel(up, location);
-    throw new SizeMismatchError(`${label} (source)`, up.size, digester.size > up.size ? -1 : digester.size);
+    throw registrySizeMismatch(`${label} (source)`, up.size, digester.size > up.size ? -1 : digester.size);
   }
   if (actual !== up.digest) {
     await cancel(up, location);
-    throw new DigestMismatchError(`${label} (source)`, up.digest, actual, {
+    throw registryDigestMismatch(`${label} (source)`, up.digest, actual, {
       hint: 'the bytes to push do not hash to the digest they were pushed under; nothing was committed',
     });
   }
@@ -171,15 +171,15 @@ function contentProblem(up: Upload, meter: Meter | undefined): Error | undefined
   const label = `${what(up.repo, up.digest)} (source)`;
   const sent = meter.digester.size;
   if (meter.readableEnded || meter.writableFinished) {
-    if (up.size !== undefined && sent !== up.size) return new SizeMismatchError(label, up.size, sent);
+    if (up.size !== undefined && sent !== up.size) return registrySizeMismatch(label, up.size, sent);
     const actual = meter.digester.digest();
     if (actual !== up.digest) {
-      return new DigestMismatchError(label, up.digest, actual, {
+      return registryDigestMismatch(label, up.digest, actual, {
         hint: 'the bytes to push do not hash to the digest they were pushed under; the registry refused them',
       });
     }
   } else if (up.size !== undefined && sent > up.size) {
-    return new SizeMismatchError(label, up.size, -1);
+    return registrySizeMismatch(label, up.size, -1);
   }
   return undefined;
 }
@@ -187,7 +187,7 @@ function contentProblem(up: Upload, meter: Meter | undefined): Error | undefined
 function checkCommitted(up: Upload, res: RegistryResponse): void {
   const claimed = header(res.headers['docker-content-digest']);
   if (claimed !== undefined && isDigest(claimed) && claimed !== up.digest) {
-    throw new DigestMismatchError(
+    throw registryDigestMismatch(
       `${what(up.repo, up.digest)} as stored by ${up.endpoint.host}`,
       up.digest,
       claimed,

@@ -20,6 +20,13 @@ export function discardBody(body: DisposableBody): void {
   body.destroy();
 }
 
+/** A body chunk as a Buffer over the same memory (a string chunk is encoded as UTF-8). */
+export function chunkBuffer(chunk: Uint8Array | string): Buffer {
+  return typeof chunk === 'string'
+    ? Buffer.from(chunk)
+    : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
 /** Why a capped read stopped. */
 export class BodyTooLargeError extends Error {
   readonly limit: number;
@@ -48,10 +55,7 @@ export async function readCapped(
   let size = 0;
   try {
     for await (const chunk of body) {
-      const buf =
-        typeof chunk === 'string'
-          ? Buffer.from(chunk)
-          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const buf = chunkBuffer(chunk);
       size += buf.length;
       if (size > limit) throw new BodyTooLargeError(limit);
       chunks.push(buf);

@@ -4,7 +4,7 @@
  * connection), so a hostile or broken server cannot make the client buffer without bound. A
  * body that is not such a document gives no diagnostics; its text is kept for messages.
  */
-import { type DisposableBody, discardBody } from './body.js';
+import { chunkBuffer, type DisposableBody, discardBody } from './body.js';
 import type { RegistryDiagnostic } from './errors.js';
 
 /** Bytes of an error body the client reads at most. */
@@ -26,10 +26,7 @@ export async function readErrorBody(body: DisposableBody, limit = ERROR_BODY_LIM
   let size = 0;
   try {
     for await (const chunk of body) {
-      const buf =
-        typeof chunk === 'string'
-          ? Buffer.from(chunk)
-          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const buf = chunkBuffer(chunk);
       const room = limit - size;
       chunks.push(buf.length > room ? buf.subarray(0, room) : buf);
       size += Math.min(buf.length, room);

@@ -10,6 +10,7 @@
  * have their own classes, so the CLI can point at the file to fix.
  */
 import { ManifoldError, type ManifoldErrorOptions } from '../errors/index.js';
+import { DigestMismatchError, SizeMismatchError } from '../oci/index.js';
 
 /** One entry of a registry error body (`{"errors":[{code,message,detail}]}`). */
 export interface RegistryDiagnostic {
@@ -101,40 +102,40 @@ export function isRegistryError(err: unknown): err is RegistryError {
   return err instanceof RegistryError || (err instanceof Error && err.name === 'RegistryError');
 }
 
+/**
+ * The content-check errors are the OCI model's (one class each, shared with the content store);
+ * the client throws them with its own codes and hints through the two functions below.
+ */
+export { DigestMismatchError, SizeMismatchError } from '../oci/index.js';
+
 /** Content whose digest is not the one asked for (`E_REGISTRY_DIGEST_MISMATCH`). */
-export class DigestMismatchError extends ManifoldError {
-  readonly expected: string;
-  readonly actual: string;
-  constructor(what: string, expected: string, actual: string, options: ManifoldErrorOptions = {}) {
-    super('E_REGISTRY_DIGEST_MISMATCH', `digest mismatch for ${what}: expected ${expected}, got ${actual}`, {
-      hint:
-        options.hint ??
-        'the content does not match its digest: nothing was kept; if it repeats, the registry (or a proxy in between) is serving corrupt data',
-      cause: options.cause,
-    });
-    this.name = 'DigestMismatchError';
-    this.expected = expected;
-    this.actual = actual;
-  }
+export function registryDigestMismatch(
+  what: string,
+  expected: string,
+  actual: string,
+  options: ManifoldErrorOptions = {},
+): DigestMismatchError {
+  return new DigestMismatchError(what, expected, actual, {
+    code: 'E_REGISTRY_DIGEST_MISMATCH',
+    hint:
+      options.hint ??
+      'the content does not match its digest: nothing was kept; if it repeats, the registry (or a proxy in between) is serving corrupt data',
+    cause: options.cause,
+  });
 }
 
-/** Content of another length than its descriptor says (`E_REGISTRY_SIZE_MISMATCH`). */
-export class SizeMismatchError extends ManifoldError {
-  readonly expected: number;
-  readonly actual: number;
-  constructor(what: string, expected: number, actual: number, options: ManifoldErrorOptions = {}) {
-    super(
-      'E_REGISTRY_SIZE_MISMATCH',
-      `size mismatch for ${what}: expected ${expected} bytes, got ${actual === -1 ? 'more' : actual}`,
-      {
-        hint: options.hint ?? 'the descriptor and the content disagree; nothing was kept',
-        cause: options.cause,
-      },
-    );
-    this.name = 'SizeMismatchError';
-    this.expected = expected;
-    this.actual = actual;
-  }
+/** Content of another length than its descriptor says (`E_REGISTRY_SIZE_MISMATCH`); `actual` -1 is "more". */
+export function registrySizeMismatch(
+  what: string,
+  expected: number,
+  actual: number,
+  options: ManifoldErrorOptions = {},
+): SizeMismatchError {
+  return new SizeMismatchError(what, expected, actual, {
+    code: 'E_REGISTRY_SIZE_MISMATCH',
+    hint: options.hint ?? 'the descriptor and the content disagree; nothing was kept',
+    cause: options.cause,
+  });
 }
 
 /** A registry host configuration (buildkitd.toml) that cannot be used (`E_REGISTRY_HOSTS_CONFIG`). */

@@ -24,7 +24,7 @@ import {
 } from '../oci/index.js';
 import { BodyTooLargeError, readCapped } from './body.js';
 import { parseContentLength } from './content-headers.js';
-import { DigestMismatchError, RegistryError } from './errors.js';
+import { RegistryError, registryDigestMismatch } from './errors.js';
 import type { RegistryEndpoint } from './hosts.js';
 import { checkManifestDocument, MANIFEST_ACCEPT } from './manifest-kind.js';
 import { repositoryScope } from './scope.js';
@@ -130,13 +130,13 @@ async function readManifestAnswer(
   if (ref.digest !== undefined) {
     const actual = hashWith(bytes, ref.digest);
     if (actual !== ref.digest)
-      throw new DigestMismatchError(`manifest ${label} from ${ep.host}`, ref.digest, actual);
+      throw registryDigestMismatch(`manifest ${label} from ${ep.host}`, ref.digest, actual);
     digest = ref.digest;
   } else {
     digest = sha256Digest(bytes);
     const claimed = header(res.headers['docker-content-digest']);
     if (claimed !== undefined && isDigest(claimed) && hashWith(bytes, claimed) !== claimed) {
-      throw new DigestMismatchError(
+      throw registryDigestMismatch(
         `manifest ${label} from ${ep.host} (Docker-Content-Digest)`,
         claimed,
         hashWith(bytes, claimed),
@@ -205,7 +205,7 @@ export async function putManifestAt(
     throw protocolError(ep, `manifest ${label} is larger than ${opts.maxBytes} bytes`);
   const digest = isDigest(tagOrDigest) ? hashWith(bytes, tagOrDigest) : sha256Digest(bytes);
   if (isDigest(tagOrDigest) && digest !== tagOrDigest) {
-    throw new DigestMismatchError(`manifest ${label} to push`, tagOrDigest, digest, {
+    throw registryDigestMismatch(`manifest ${label} to push`, tagOrDigest, digest, {
       hint: 'a manifest pushed by digest must be the exact bytes with that digest',
     });
   }
@@ -224,7 +224,7 @@ export async function putManifestAt(
   await res.body.dump();
   const claimed = header(res.headers['docker-content-digest']);
   if (claimed !== undefined && isDigest(claimed) && hashWith(payload, claimed) !== claimed) {
-    throw new DigestMismatchError(
+    throw registryDigestMismatch(
       `manifest ${label} as stored by ${ep.host}`,
       hashWith(payload, claimed),
       claimed,

@@ -12,8 +12,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import type { ContentStore } from '../content/index.js';
+import { goStrconvQuote } from '../gofmt/index.js';
 import type { ExecMount, ExecOp, FileAction, FileOp, HttpSourceOp, Vertex } from '../graph/index.js';
-import { type Digest, goQuote } from '../oci/index.js';
+import type { Digest } from '../oci/index.js';
 import { StatusReporter } from '../progress/index.js';
 import { parseReference } from '../registry/reference/index.js';
 import type { SolveContext, Worker } from '../solver/index.js';
@@ -219,7 +220,7 @@ export class LocalWorker implements Worker<WorkerRef> {
       if (exitCode !== 0) {
         throw new StepFailedError(
           ctx.meta,
-          `process ${goQuote(op.args.join(' '))} did not complete successfully: exit code: ${exitCode}`,
+          `process ${goStrconvQuote(op.args.join(' '))} did not complete successfully: exit code: ${exitCode}`,
           tail,
           exitCode,
         );

@@ -8,7 +8,9 @@
  * was before the instruction (so `ENV A=1 B=$A` gives B the earlier A); ARG is the exception,
  * each default seeing the names declared before it on the same line.
  */
+
 import path from 'node:path';
+import { goStrconvQuote } from '../../gofmt/index.js';
 import type { VertexMeta } from '../../graph/index.js';
 import type {
   ArgInstruction,
@@ -21,7 +23,6 @@ import type {
   SingleValueInstruction,
 } from '../instructions/index.js';
 import { formatGoDuration } from '../instructions/index.js';
-import { goQuote } from '../parser/index.js';
 import type { DispatchContext } from './context.js';
 import { parseChown } from './dispatch-copy.js';
 import { DockerfileConvertError } from './errors.js';
@@ -80,7 +81,7 @@ export function dispatchCommand(b: StageBuilder, ins: CmdInstruction): void {
     // An ENTRYPOINT resets a CMD inherited from the base, but not one set in this stage.
     if (!b.cmdSet) b.config.cmd = undefined;
   }
-  b.addHistory(`${ins.kind.toUpperCase()} [${args.map(goQuote).join(' ')}]`);
+  b.addHistory(`${ins.kind.toUpperCase()} [${args.map(goStrconvQuote).join(' ')}]`);
 }
 
 /** WORKDIR: relative to the current one; made (with USER as owner) unless it is `/`. */

@@ -4,6 +4,7 @@
  * (`src`), `from`, `readonly` (`ro`; `rw`/`readwrite` clear it), and per type `id`, `sharing`,
  * `mode`, `uid`, `gid`, `size`, `required`, `env`.
  */
+import { splitCsvRecord } from '../../gofmt/index.js';
 
 /** A parsed --mount, before its `from` is resolved to a state. */
 export interface ParsedMount {
@@ -34,7 +35,7 @@ export function parseMount(
   expand: (word: string) => string = (w) => w,
 ): ParsedMount | { problem: string } {
   const fields = new Map<string, string>();
-  for (const field of splitCsv(value)) {
+  for (const field of splitCsvRecord(value)) {
     if (field === '') continue;
     const eq = field.indexOf('=');
     const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase();
@@ -149,25 +150,4 @@ function parseSize(text: string | undefined): number | undefined | { problem: st
   if (!m) return { problem: `invalid size "${text}" in --mount` };
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase()] ?? 1;
   return Number(m[1]) * mult;
-}
-
-/** Splits CSV fields, honouring double quotes as encoding/csv does. */
-function splitCsv(text: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      if (quoted && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = !quoted;
-    } else if (c === ',' && !quoted) {
-      out.push(field);
-      field = '';
-    } else field += c;
-  }
-  out.push(field);
-  return out;
 }

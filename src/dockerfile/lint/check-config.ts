@@ -11,7 +11,7 @@
  * - `error=` takes Go's boolean spellings (`1 t T TRUE true True 0 f F FALSE false False`);
  *   when true, any warning makes the check fail with "lint violation found for rules: …".
  */
-import { goQuote } from '../parser/index.js';
+import { goStrconvQuote } from '../../gofmt/index.js';
 
 /** What `# check=` asks for. */
 export interface CheckConfig {
@@ -64,7 +64,7 @@ export function parseCheckConfig(value: string): CheckConfig | { problem: string
   let returnAsError = false;
   for (const part of splitN(text, ';', 3)) {
     const eq = part.indexOf('=');
-    if (eq < 0) return { problem: `invalid check option ${goQuote(part)}` };
+    if (eq < 0) return { problem: `invalid check option ${goStrconvQuote(part)}` };
     const key = part.slice(0, eq).trim();
     const v = part.slice(eq + 1);
     if (key === 'skip') skip = ruleList(v);
@@ -73,11 +73,11 @@ export function parseCheckConfig(value: string): CheckConfig | { problem: string
       const b = parseGoBool(v.trim());
       if (b === undefined) {
         return {
-          problem: `failed to parse check option ${goQuote(part)}: strconv.ParseBool: parsing ${goQuote(v.trim())}: invalid syntax`,
+          problem: `failed to parse check option ${goStrconvQuote(part)}: strconv.ParseBool: parsing ${goStrconvQuote(v.trim())}: invalid syntax`,
         };
       }
       returnAsError = b;
-    } else return { problem: `invalid check option ${goQuote(key)}` };
+    } else return { problem: `invalid check option ${goStrconvQuote(key)}` };
   }
   return {
     skipAll: skip.all,

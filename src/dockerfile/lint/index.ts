@@ -5,7 +5,6 @@
  */
 export { type CheckConfig, DEFAULT_CHECK_CONFIG, parseCheckConfig } from './check-config.js';
 export { DockerfileCheckError } from './errors.js';
-export { type GoJson, goJsonIndent } from './go-json-indent.js';
 export {
   type LintBuildError,
   type LintOptions,

@@ -13,17 +13,17 @@
  * as the frontend knows it (its base name). Source blocks show two lines either side of a
  * one-line location, one line either side of a longer one.
  */
-import { type GoJson, goJsonIndent } from './go-json-indent.js';
+import { type GoValue, goMarshalIndent } from '../../gofmt/index.js';
 import type { LintResult } from './lint.js';
 import type { LineRange, LintWarning } from './linter.js';
 
 /** A location as BuildKit's `pb.Location` marshals it (source index 0 and columns 0 omitted). */
-export function locationJson(ranges: readonly LineRange[]): GoJson {
+export function locationJson(ranges: readonly LineRange[]): GoValue {
   if (ranges.length === 0) return {};
   return { ranges: ranges.map((r) => ({ start: { line: r.start }, end: { line: r.end } })) };
 }
 
-function warningJson(w: LintWarning): GoJson {
+function warningJson(w: LintWarning): GoValue {
   return {
     ruleName: w.ruleName,
     description: w.description || undefined,
@@ -35,7 +35,7 @@ function warningJson(w: LintWarning): GoJson {
 
 /** The check result as `--call=check,format=json` prints it (with its final line break). */
 export function formatLintJson(result: LintResult): string {
-  const value: GoJson = {
+  const value: GoValue = {
     warnings: result.warnings.length === 0 ? null : result.warnings.map(warningJson),
     sources: [
       { filename: result.file, data: Buffer.from(result.data).toString('base64'), language: 'Dockerfile' },
@@ -44,7 +44,7 @@ export function formatLintJson(result: LintResult): string {
       ? { message: result.buildError.message, location: locationJson(result.buildError.location) }
       : undefined,
   };
-  return `${goJsonIndent(value)}\n`;
+  return `${goMarshalIndent(value, '', '  ')}\n`;
 }
 
 /**

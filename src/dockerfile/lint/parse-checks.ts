@@ -11,11 +11,11 @@
  *   that is not all lower or all upper case, or that differs from the majority's case (upper
  *   on a tie), gives ConsistentInstructionCasing.
  */
+import { goStrconvQuote } from '../../gofmt/index.js';
 import { parseInstruction, type Stage } from '../instructions/index.js';
 import {
   type DockerfileAst,
   DockerfileParseError,
-  goQuote,
   type InstructionNode,
   isKnownInstruction,
   unknownInstructionError,
@@ -60,7 +60,7 @@ function instructionProblem(node: InstructionNode, file: string, seenFrom: boole
     const name = node.args[2];
     if (node.args.length === 3 && name !== undefined && !STAGE_NAME.test(name.toLowerCase())) {
       return wrap(
-        `invalid name for build stage: ${goQuote(name)}, name can't start with a number or contain symbols`,
+        `invalid name for build stage: ${goStrconvQuote(name)}, name can't start with a number or contain symbols`,
       );
     }
   } else if (!seenFrom && node.name !== 'arg') {

@@ -8,7 +8,7 @@
  * Messages quote with Go's `%q` where BuildKit does (`Duplicate stage name "a"`), and with
  * single quotes where BuildKit writes `'%s'`.
  */
-import { goQuote } from '../parser/index.js';
+import { goStrconvQuote } from '../../gofmt/index.js';
 
 /** One rule: what `--call=check` prints as its name, description and URL. */
 export interface LintRule {
@@ -114,16 +114,16 @@ export const MESSAGES = Object.freeze({
   consistentInstructionCasing: (command: string, casing: 'lowercase' | 'uppercase') =>
     `Command '${command}' should match the case of the command majority (${casing})`,
   duplicateStageName: (stageName: string) =>
-    `Duplicate stage name ${goQuote(stageName)}, stage names should be unique`,
+    `Duplicate stage name ${goStrconvQuote(stageName)}, stage names should be unique`,
   reservedStageName: (stageName: string) =>
-    `Stage name should not use the same name as reserved stage ${goQuote(stageName)}`,
+    `Stage name should not use the same name as reserved stage ${goStrconvQuote(stageName)}`,
   jsonArgsRecommended: (instruction: string) =>
     `JSON arguments recommended for ${instruction} to prevent unintended behavior related to OS signals`,
   maintainerDeprecated: () => 'Maintainer instruction is deprecated in favor of using label',
   undefinedArgInFrom: (arg: string, suggestion: string) =>
     `FROM argument '${arg}' is not declared${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
   workdirRelativePath: (workdir: string) =>
-    `Relative workdir ${goQuote(workdir)} can have unexpected results if the base image changes`,
+    `Relative workdir ${goStrconvQuote(workdir)} can have unexpected results if the base image changes`,
   undefinedVar: (name: string, suggestion: string) =>
     `Usage of undefined variable '$${name}'${suggestion ? ` (did you mean $${suggestion}?)` : ''}`,
   multipleInstructionsDisallowed: (instruction: string) =>
@@ -133,9 +133,9 @@ export const MESSAGES = Object.freeze({
   redundantTargetPlatform: (platform: string) =>
     `Setting platform to predefined ${platform} in FROM is redundant as this is the default behavior`,
   secretsUsedInArgOrEnv: (instruction: 'ARG' | 'ENV', key: string) =>
-    `Do not use ARG or ENV instructions for sensitive data (${instruction} ${goQuote(key)})`,
+    `Do not use ARG or ENV instructions for sensitive data (${instruction} ${goStrconvQuote(key)})`,
   invalidDefaultArgInFrom: (baseName: string) =>
     `Default value for ARG ${baseName} results in empty or invalid base image name`,
   fromPlatformFlagConstDisallowed: (platform: string) =>
-    `FROM --platform flag should not use constant value ${goQuote(platform)}`,
+    `FROM --platform flag should not use constant value ${goStrconvQuote(platform)}`,
 });

@@ -20,6 +20,7 @@
  * not read (a check needs no registry), so a variable only the image defines reads as undefined.
  */
 import path from 'node:path';
+import { splitCsvRecord } from '../../gofmt/index.js';
 import { DEFAULT_PATH, parseMount } from '../convert/index.js';
 import type {
   ArgInstruction,
@@ -170,29 +171,9 @@ function dispatchCopy(st: StageState, ins: CopyInstruction, ctx: DispatchContext
   }
 }
 
-/** Splits `--mount` fields as encoding/csv does (double quotes group, `""` is a quote). */
-export function splitMountFields(text: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"' && quoted && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) {
-      out.push(field);
-      field = '';
-    } else field += c;
-  }
-  out.push(field);
-  return out;
-}
-
 function dispatchRun(st: StageState, ins: RunInstruction, ctx: DispatchContext): void {
   for (const raw of ins.mounts) {
-    const fields = splitMountFields(raw).map((field) => {
+    const fields = splitCsvRecord(raw).map((field) => {
       const eq = field.indexOf('=');
       return eq < 0 ? field : `${field.slice(0, eq)}=${expand(st, field.slice(eq + 1), ins.node, ctx)}`;
     });

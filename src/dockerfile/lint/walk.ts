@@ -15,9 +15,10 @@
  * A problem BuildKit stops at ends the walk as a {@link WalkStop}: the result then has `error`,
  * and the warnings found before it.
  */
+import { goStrconvQuote, splitCsvRecord } from '../../gofmt/index.js';
 import type { Platform } from '../../platform/index.js';
 import { type ArgInstruction, readStages, type Stage } from '../instructions/index.js';
-import { type DockerfileAst, DockerfileParseError, goQuote, parseDockerfile } from '../parser/index.js';
+import { type DockerfileAst, DockerfileParseError, parseDockerfile } from '../parser/index.js';
 import { ShellLexer } from '../shell/index.js';
 import {
   checkDefaultBaseNames,
@@ -29,7 +30,7 @@ import {
 import { type Linter, lines } from './linter.js';
 import { checkInstructionCasing, checkInstructions, checkStageNames } from './parse-checks.js';
 import { MESSAGES, RULES } from './rules.js';
-import { type DispatchContext, dispatchStage, splitMountFields } from './stage-dispatch.js';
+import { type DispatchContext, dispatchStage } from './stage-dispatch.js';
 import { nodeLines, OutlineCapture, StageState, WalkStop } from './walk-state.js';
 
 /** Options of a walk. */
@@ -139,7 +140,7 @@ class WalkRun {
     const wanted = this.options.target;
     if (wanted === undefined) return this.stages[this.stages.length - 1]!;
     const found = this.byName.get(wanted.toLowerCase());
-    if (!found) throw new WalkStop(`target stage ${goQuote(wanted)} could not be found`);
+    if (!found) throw new WalkStop(`target stage ${goStrconvQuote(wanted)} could not be found`);
     return found;
   }
 
@@ -161,7 +162,7 @@ class WalkRun {
         if (ins.kind === 'copy' && ins.from !== undefined) froms.push(ins.from);
         if (ins.kind === 'run') {
           for (const m of ins.mounts) {
-            for (const f of splitMountFields(m))
+            for (const f of splitCsvRecord(m))
               if (f.toLowerCase().startsWith('from=')) froms.push(f.slice(5));
           }
         }

@@ -5,7 +5,6 @@
  */
 export { describedIn } from './descriptions.js';
 export { DockerfileOutlineError } from './errors.js';
-export { tabwrite } from './go-tabwriter.js';
 export {
   type DockerfileOutline,
   formatOutlineJson,

@@ -9,10 +9,10 @@
  * platform ARGs are not listed. Everything is sorted by line. Text output is buildx's tables;
  * JSON output is BuildKit's `outline.Outline`.
  */
+import { goMarshalIndent, tabwrite } from '../../gofmt/index.js';
 import {
   type ArgInfo,
   DEFAULT_CHECK_CONFIG,
-  goJsonIndent,
   Linter,
   locationJson,
   type MountUse,
@@ -23,7 +23,6 @@ import {
 } from '../lint/index.js';
 import { describedIn } from './descriptions.js';
 import { DockerfileOutlineError } from './errors.js';
-import { tabwrite } from './go-tabwriter.js';
 
 /** A build argument the target uses. */
 export interface OutlineArg {
@@ -169,7 +168,7 @@ export function formatOutlineJson(outline: DockerfileOutline): string {
     ssh: mountsJson(outline.ssh),
     sources: [Buffer.from(outline.data).toString('base64')],
   };
-  return `${goJsonIndent(value)}\n`;
+  return `${goMarshalIndent(value, '', '  ')}\n`;
 }
 
 /** The outline as `--call=outline` prints it. */
@@ -178,11 +177,11 @@ export function formatOutlineText(outline: DockerfileOutline): string {
   if (outline.name || outline.description) {
     let head = `TARGET:\t${outline.name || '(default)'}\n`;
     if (outline.description) head += `DESCRIPTION:\t${outline.description}\n`;
-    out += `${tabwrite(head, 1)}\n`;
+    out += `${tabwrite(head, { padding: 1 })}\n`;
   }
   if (outline.args.length > 0) {
     const rows = outline.args.map((a) => `${a.name}\t${a.value}\t${a.description}\n`).join('');
-    out += `${tabwrite(`BUILD ARG\tVALUE\tDESCRIPTION\n${rows}`, 3)}\n`;
+    out += `${tabwrite(`BUILD ARG\tVALUE\tDESCRIPTION\n${rows}`, { padding: 3 })}\n`;
   }
   for (const [title, list] of [
     ['SECRET', outline.secrets],
@@ -190,7 +189,7 @@ export function formatOutlineText(outline: DockerfileOutline): string {
   ] as const) {
     if (list.length === 0) continue;
     const rows = list.map((m) => `${m.name}\t${m.required ? 'true' : ''}\n`).join('');
-    out += `${tabwrite(`${title}\tREQUIRED\n${rows}`, 3)}\n`;
+    out += `${tabwrite(`${title}\tREQUIRED\n${rows}`, { padding: 3 })}\n`;
   }
   return out;
 }

@@ -5,10 +5,10 @@
  * (the last). Text output is buildx's two-column table, `(default)` marking the default stage;
  * JSON output is BuildKit's `targets.List`.
  */
-import { goJsonIndent, locationJson, readDockerfile, sourceSnippet } from '../lint/index.js';
+import { goMarshalIndent, tabwrite } from '../../gofmt/index.js';
+import { locationJson, readDockerfile, sourceSnippet } from '../lint/index.js';
 import { describedIn } from './descriptions.js';
 import { DockerfileOutlineError } from './errors.js';
-import { tabwrite } from './go-tabwriter.js';
 
 /** One stage as `--call=targets` lists it. */
 export interface TargetInfo {
@@ -79,7 +79,7 @@ export function formatTargetsJson(list: TargetList): string {
     })),
     sources: [Buffer.from(list.data).toString('base64')],
   };
-  return `${goJsonIndent(value)}\n`;
+  return `${goMarshalIndent(value, '', '  ')}\n`;
 }
 
 /** The list as `--call=targets` prints it. */
@@ -89,5 +89,5 @@ export function formatTargetsText(list: TargetList): string {
     const name = t.default ? (t.name ? `${t.name} (default)` : '(default)') : (t.name ?? '');
     table += `${name}\t${t.description}\n`;
   }
-  return tabwrite(table, 1);
+  return tabwrite(table, { padding: 1 });
 }

@@ -25,7 +25,6 @@ export {
 } from './directives.js';
 export { dumpAst, dumpInstruction } from './dump.js';
 export { type DockerfileLocation, DockerfileParseError, SyntaxRuleError } from './errors.js';
-export { goQuote } from './go-quote.js';
 export {
   chompHeredocContent,
   type HeredocMarker,

@@ -4,9 +4,9 @@
  * below states its own. The keyword is matched case-insensitively; an unknown keyword is
  * accepted here with one empty argument, and rejected by a later stage (see instructions.ts).
  */
+import { goStrconvQuote } from '../../gofmt/index.js';
 import type { EscapeToken } from './ast.js';
 import { SyntaxRuleError } from './errors.js';
-import { goQuote } from './go-quote.js';
 import { decodeGoBytes, encodeGoBytes, goToLower, isGoSpace } from './go-text.js';
 import { parseJsonStringArray } from './json-args.js';
 import { splitCommand } from './split-command.js';
@@ -85,7 +85,7 @@ function parseNameVal(keyword: 'ENV' | 'LABEL'): ArgParser {
       const eq = word.indexOf('=');
       if (eq < 0) {
         throw new SyntaxRuleError(
-          `Syntax error - can't find = in ${goQuote(word)}. Must be of the form: name=value`,
+          `Syntax error - can't find = in ${goStrconvQuote(word)}. Must be of the form: name=value`,
           `write every pair of one ${keyword} as name=value; quote a value holding spaces: name="a b"`,
         );
       }

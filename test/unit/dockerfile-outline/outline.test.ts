@@ -5,15 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { goJsonIndent } from '../../../src/dockerfile/lint/index.js';
 import {
   describedIn,
   formatOutlineText,
   formatTargetsText,
   listTargets,
   outlineDockerfile,
-  tabwrite,
 } from '../../../src/dockerfile/outline/index.js';
+import { goMarshalIndent, tabwrite } from '../../../src/gofmt/index.js';
 
 const PLATFORM = { buildPlatform: { os: 'linux', architecture: 'amd64' } } as const;
 let checks = 0;
@@ -145,16 +144,16 @@ test('tabwriter: columns, blocks and trailing padding as Go writes them', () => 
     ['no tabs\n', 1, 'no tabs\n'],
   ];
   for (const [input, padding, expected] of rows)
-    assert.equal(tabwrite(input, padding), expected, JSON.stringify(input));
+    assert.equal(tabwrite(input, { padding }), expected, JSON.stringify(input));
   checks += rows.length;
 });
 
 test('indented JSON: Go escaping, empty values, member order, omitted members', () => {
   assert.equal(
-    goJsonIndent({ b: 1, a: '<&>', n: null, e: [], o: {}, u: undefined }),
+    goMarshalIndent({ b: 1, a: '<&>', n: null, e: [], o: {}, u: undefined }, '', '  '),
     '{\n  "b": 1,\n  "a": "\\u003c\\u0026\\u003e",\n  "n": null,\n  "e": [],\n  "o": {}\n}',
   );
-  assert.equal(goJsonIndent([{ x: true }]), '[\n  {\n    "x": true\n  }\n]');
+  assert.equal(goMarshalIndent([{ x: true }], '', '  '), '[\n  {\n    "x": true\n  }\n]');
   checks += 2;
 });
 

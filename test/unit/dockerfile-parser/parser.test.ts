@@ -5,10 +5,10 @@ import {
   chompHeredocContent,
   dumpAst,
   dumpInstruction,
-  goQuote,
   keyValuePairs,
   parseDockerfile,
 } from '../../../src/dockerfile/parser/index.js';
+import { goStrconvQuote as goQuote } from '../../../src/gofmt/index.js';
 
 function only(source: string | Uint8Array) {
   const ast = parseDockerfile(source);

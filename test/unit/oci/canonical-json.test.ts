@@ -1,4 +1,4 @@
-/** The canonical encoding (src/oci/canonical-json.ts, go-json.ts): Go json.Marshal bytes. */
+/** The canonical encoding (src/oci/canonical-json.ts, src/gofmt/json.ts): Go json.Marshal bytes. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
