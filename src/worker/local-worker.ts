@@ -199,14 +199,12 @@ export class LocalWorker implements Worker<WorkerRef> {
       rootMount && 'input' in rootMount && rootMount.input !== undefined
         ? chainOf(inputs[rootMount.input])
         : [];
-    const views: SnapshotView[] = [];
-    const active = await this.deps.snapshots.prepare(base);
     const tail: string[] = [];
-    try {
+    return this.onNewSnapshot(base, async (root, views) => {
       const mounts: HostMount[] = [];
       for (const m of op.mounts.slice(1)) await this.hostMount(m, inputs, views, mounts);
       const exitCode = await this.deps.runStep({
-        rootfs: active.root,
+        rootfs: root,
         op,
         mounts,
         signal: ctx.signal,
@@ -225,6 +223,21 @@ export class LocalWorker implements Worker<WorkerRef> {
           exitCode,
         );
       }
+    });
+  }
+
+  /**
+   * Runs `change` on a new snapshot mounted over `base`: committed on success (the result is
+   * the chain plus it), thrown away on failure; views the step opened are released either way.
+   */
+  private async onNewSnapshot(
+    base: readonly string[],
+    change: (root: string, views: SnapshotView[]) => Promise<void>,
+  ): Promise<WorkerRef> {
+    const views: SnapshotView[] = [];
+    const active = await this.deps.snapshots.prepare(base);
+    try {
+      await change(active.root, views);
       const id = await active.commit();
       return { kind: 'fs', chain: [...base, id] };
     } catch (err) {
@@ -306,39 +319,35 @@ export class LocalWorker implements Worker<WorkerRef> {
 
   private async execFile(op: FileOp, inputs: readonly WorkerRef[], ctx: SolveContext): Promise<WorkerRef> {
     const base = op.base ? chainOf(inputs[0]) : [];
-    const views: SnapshotView[] = [];
-    const active = await this.deps.snapshots.prepare(base);
-    try {
-      const roots = new Map<number, CopySource>();
+    return this.onNewSnapshot(base, async (root, views) => {
+      const sources = new Map<number, CopySource>();
       for (const action of op.actions) {
-        if (action.action === 'copy' && action.sourceInput !== undefined && !roots.has(action.sourceInput)) {
+        if (
+          action.action === 'copy' &&
+          action.sourceInput !== undefined &&
+          !sources.has(action.sourceInput)
+        ) {
           const input = inputs[action.sourceInput];
-          roots.set(action.sourceInput, {
+          sources.set(action.sourceInput, {
             root: await this.inputRoot(input, views),
             kind: input?.kind === 'local' ? 'local' : 'snapshot',
-            description:
-              input?.kind === 'local'
-                ? input.name === 'context'
-                  ? 'the build context'
-                  : `build context "${input.name}"`
-                : 'the stage or image copied from',
+            description: describeInput(input),
           });
         }
       }
       await this.deps.applyFileActions(op.actions, {
-        destRoot: active.root,
-        sourceRoot: (i) => (i === undefined ? undefined : roots.get(i)),
+        destRoot: root,
+        sourceRoot: (i) => (i === undefined ? undefined : sources.get(i)),
         signal: ctx.signal,
       });
-      const id = await active.commit();
-      return { kind: 'fs', chain: [...base, id] };
-    } catch (err) {
-      await active.abort().catch(() => {});
-      throw err;
-    } finally {
-      for (const v of views) await v.release().catch(() => {});
-    }
+    });
   }
+}
+
+/** How error messages name a copy's source. */
+function describeInput(input: WorkerRef | undefined): string {
+  if (input?.kind !== 'local') return 'the stage or image copied from';
+  return input.name === 'context' ? 'the build context' : `build context "${input.name}"`;
 }
 
 function chainOf(ref: WorkerRef | undefined): readonly string[] {
