@@ -9,7 +9,7 @@
  * keeps this file about orchestration: mounts, snapshots, errors and progress.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Dispatcher } from 'undici';
 import type { ContentStore } from '../content/index.js';
 import { goStrconvQuote } from '../gofmt/index.js';
@@ -18,6 +18,7 @@ import type { Digest } from '../oci/index.js';
 import { StatusReporter } from '../progress/index.js';
 import { parseReference } from '../registry/reference/index.js';
 import type { SolveContext, Worker } from '../solver/index.js';
+import { CacheMounts } from './cache-mounts.js';
 import { contextChecksum, type FileDigestMemo, materializeContext } from './context/index.js';
 import type { StepMount } from './exec/index.js';
 import type { CopySource } from './fileop/index.js';
@@ -88,8 +89,11 @@ const TAIL_LINES = 20;
 export class LocalWorker implements Worker<WorkerRef> {
   /** Downloads made while computing keys, reused by exec (one download per URL and build). */
   private readonly downloads = new Map<string, Promise<Downloaded>>();
+  private readonly cacheMounts: CacheMounts;
 
-  constructor(private readonly deps: WorkerDeps) {}
+  constructor(private readonly deps: WorkerDeps) {
+    this.cacheMounts = new CacheMounts(deps.cacheMountDir);
+  }
 
   async sourceKey(vertex: Vertex, ctx: SolveContext): Promise<string> {
     const op = vertex.op;
@@ -266,9 +270,9 @@ export class LocalWorker implements Worker<WorkerRef> {
         return;
       }
       case 'cache': {
-        const dir = `${this.deps.cacheMountDir}/${createHash('sha256').update(m.id).digest('hex').slice(0, 32)}`;
-        await mkdir(dir, { recursive: true, mode: m.mode ?? 0o755 });
-        mounts.push({ kind: 'bind', target: m.target, source: dir, readonly: m.readonly === true });
+        const lease = await this.cacheMounts.acquire(m.id, m.sharing, m);
+        views.push({ root: lease.dir, release: async () => lease.release() });
+        mounts.push({ kind: 'bind', target: m.target, source: lease.dir, readonly: m.readonly === true });
         return;
       }
       case 'tmpfs':

@@ -87,6 +87,52 @@ describe('build sources', { skip }, () => {
     assert.equal(run.stdout, 'from the docs context\n');
   });
 
+  it('keeps cache mounts across builds, out of the image, and secrets out of everything', async () => {
+    const home = await freshHome(reg);
+    const secretFile = path.join(await makeContext({ tok: 'the-secret-value' }), 'tok');
+    const ctx = await makeContext({
+      Dockerfile: [
+        'FROM alpine',
+        'RUN --mount=type=cache,target=/cache,sharing=locked echo run >> /cache/log && cat /cache/log | wc -l > /runs',
+        // The secret's value is not written here: only its length reaches the image.
+        'RUN --mount=type=secret,id=tok wc -c < /run/secrets/tok > /secret-seen',
+        '',
+      ].join('\n'),
+    });
+    const args = [
+      'build',
+      '--no-cache',
+      '--progress',
+      'plain',
+      '--secret',
+      `id=tok,src=${secretFile}`,
+      '-t',
+      'mounts',
+      ctx,
+    ];
+    for (const expected of ['1', '2']) {
+      const built = await manifold(args, { MANIFOLD_HOME: home });
+      assert.equal(built.code, 0, built.stderr);
+      assert.doesNotMatch(built.stderr, /the-secret-value/);
+      const run = await manifold(
+        ['run', 'mounts', 'sh', '-c', 'cat /runs /secret-seen; ls /cache; ls /run/secrets 2>&1 | wc -l'],
+        {
+          MANIFOLD_HOME: home,
+        },
+      );
+      assert.equal(run.stdout.trim().split(/\s+/).slice(0, 2).join(' '), `${expected} 16`);
+      assert.doesNotMatch(run.stdout, /log/, 'the cache directory is not in the image');
+    }
+    const grep = await runCommand('grep', [
+      '-r',
+      '-l',
+      'the-secret-value',
+      path.join(home, 'images'),
+      path.join(home, 'builders'),
+    ]);
+    assert.equal(grep.stdout, '', 'the secret is in no blob, snapshot or cache entry');
+  });
+
   it('extracts a local tar with ADD and leaves .dockerignore-d files out of the context', async () => {
     const home = await freshHome(reg);
     const ctx = await makeContext({
