@@ -15,6 +15,12 @@
  * `forceCompression`: then a pulled layer of another compression is recompressed from its blob
  * (decompress, check the diff ID, compress), and that blob is recorded as a variant too.
  *
+ * Shared layers: the same changes made on several platforms (a COPY of the same files onto each
+ * platform's base) give the same tar. Its diff ID is computed first (a tar pass without
+ * compression, cheap next to gzip), and a blob already made for that diff ID and variant
+ * (`<snapshots>/layers-by-diff/<variant>/<diffID>.json`, or one being made right now) is reused:
+ * a three-platform build compresses such a layer once, not three times.
+ *
  * Compression: gzip on libuv's thread pool, zstd in a `zstd -T0` child process (layer/zstd.ts),
  * or none (the tar is the blob). `ensureLayers` makes every missing layer of a chain at once,
  * and platforms are assembled at once, so independent layers compress in parallel; nothing here
@@ -23,7 +29,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, Transform, type TransformCallback, Writable } from 'node:stream';
 import type { ContentStore } from '../content/index.js';
 import { createCompressor, decompress, diffOverlayUpper } from '../layer/index.js';
 import { type Digest, type LayerCompression, layerCompression, layerMediaType } from '../oci/index.js';
@@ -80,6 +86,77 @@ async function makeLayer(id: string, options: LayerExportOptions): Promise<Snaps
     if (!known.empty) await options.store.protect([known.digest]);
     return known;
   }
+  // The same changes made on several platforms (a COPY of the context onto each platform's base)
+  // are one layer: hash the tar first, and compress only what no other snapshot has compressed.
+  const { diffId, entries } = await tarDigest(id, options);
+  const layer = await sharedLayer(diffId, variant, options, async () => {
+    const made = await compressLayer(id, options);
+    if (made.diffId !== diffId) throw new Error(`snapshot ${id} changed while it was exported`);
+    return made;
+  });
+  const own: SnapshotLayer = { ...layer, ...(entries === 0 ? { empty: true } : {}) };
+  if (variant === '') await options.snapshots.setLayer(id, own);
+  else await writeVariant(options, id, variant, own);
+  return own;
+}
+
+const byDiffId = new Map<string, Promise<SnapshotLayer>>();
+
+/** The blob of a layer with this diff ID in this variant: one already made, or `make` it once. */
+async function sharedLayer(
+  diffId: Digest,
+  variant: string,
+  options: LayerExportOptions,
+  make: () => Promise<SnapshotLayer>,
+): Promise<SnapshotLayer> {
+  const dir = path.join(options.snapshots.root, 'layers-by-diff', variant || 'default');
+  const file = path.join(dir, `${diffId.replace(':', '-')}.json`);
+  const key = file;
+  const inFlight = byDiffId.get(key);
+  if (inFlight) return inFlight;
+  const lookup = (async () => {
+    try {
+      const known = JSON.parse(await readFile(file, 'utf8')) as SnapshotLayer;
+      if (await options.store.hasBlob(known.digest)) {
+        await options.store.protect([known.digest]);
+        return known;
+      }
+    } catch {
+      // Not made yet.
+    }
+    const made = await make();
+    await mkdir(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(made));
+    await rename(tmp, file);
+    return made;
+  })().finally(() => byDiffId.delete(key));
+  byDiffId.set(key, lookup);
+  return lookup;
+}
+
+/** The diff ID of a snapshot's layer and its entry count, without compressing anything. */
+async function tarDigest(
+  id: string,
+  options: LayerExportOptions,
+): Promise<{ diffId: Digest; entries: number }> {
+  const hash = createHash('sha256');
+  const sink = new Writable({
+    highWaterMark: 1024 * 1024,
+    write(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done();
+    },
+  });
+  const result = await diffOverlayUpper(options.snapshots.upperDir(id), sink, {
+    ...(options.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: options.sourceDateEpoch }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return { diffId: `sha256:${hash.digest('hex')}` as Digest, entries: result.entries };
+}
+
+/** Writes a snapshot's layer as a tar, hashed and compressed in one pass, into the store. */
+async function compressLayer(id: string, options: LayerExportOptions): Promise<SnapshotLayer> {
   const tar = new PassThrough({ highWaterMark: 1024 * 1024 });
   const diffHash = new HashCounter();
   const compression = options.compression ?? 'gzip';
@@ -104,16 +181,13 @@ async function makeLayer(id: string, options: LayerExportOptions): Promise<Snaps
     },
   );
   options.onCompress?.({ snapshot: id, phase: 'end' });
-  const layer: SnapshotLayer = {
+  return {
     diffId: diffHash.digest(),
     digest: written.digest,
     size: written.size,
     mediaType: layerMediaType('oci', compression),
     ...(result.entries === 0 ? { empty: true } : {}),
   };
-  if (variant === '') await options.snapshots.setLayer(id, layer);
-  else await writeVariant(options, id, variant, layer);
-  return layer;
 }
 
 /** '' for the snapshot's own layer; else what makes this layer another blob of the snapshot. */
