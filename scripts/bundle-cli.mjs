@@ -6,7 +6,8 @@ import { build } from 'esbuild';
 
 await build({
   stdin: {
-    contents: "import { main } from './dist/cli/main.js';\nprocess.exitCode = await main(process.argv.slice(2));\n",
+    contents:
+      "import { main } from './dist/cli/main.js';\nprocess.exitCode = await main(process.argv.slice(2));\n",
     resolveDir: process.cwd(),
     sourcefile: 'manifold-entry.mjs',
   },
@@ -16,6 +17,8 @@ await build({
   target: 'node20',
   outfile: 'dist/manifold.mjs',
   // CommonJS dependencies (undici, ajv, commander) call require(); give ESM output one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
