@@ -6,7 +6,7 @@
  * Order: set-up (bench/harness/setup.ts), then hello, context, cross, stages, big; each
  * measured run prints one line as it finishes; logs of every run go to bench/out/logs/.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -19,7 +19,7 @@ import { runQuiet } from './harness/measure.js';
 import { type BenchOptions, parseOptions } from './harness/options.js';
 import { summarizePhases } from './harness/phases.js';
 import { groupStats, type RunRecord } from './harness/records.js';
-import { writeReport } from './harness/report.js';
+import { type RunReport, writeReport } from './harness/report.js';
 import { runBuildScenario } from './harness/run-builds.js';
 import {
   compileManifold,
@@ -50,13 +50,15 @@ function printRecord(r: RunRecord): void {
   );
 }
 
-function builders(opts: BenchOptions, manifold: ManifoldCommand): Builder[] {
+function builders(opts: BenchOptions, manifold: ManifoldCommand, scenario: string): Builder[] {
   const state = (name: string) => path.join(opts.workDir, 'state', name);
-  return opts.tools.map((t) =>
-    t === 'manifold'
-      ? manifoldBuilder(state('manifold'), manifold)
-      : containersBuilder(t, state(t), opts.buildahJobs === undefined ? {} : { jobs: opts.buildahJobs }),
-  );
+  return opts
+    .toolsFor(scenario)
+    .map((t) =>
+      t === 'manifold'
+        ? manifoldBuilder(state('manifold'), manifold)
+        : containersBuilder(t, state(t), opts.buildahJobs === undefined ? {} : { jobs: opts.buildahJobs }),
+    );
 }
 
 /** Set-up: the world, Manifold compiled, the base images; what the scenarios need from it. */
@@ -69,20 +71,24 @@ async function setUp(opts: BenchOptions, paths: SetupPaths) {
   if (opts.cpuProf) await emptyDir(profDir);
   const manifold: ManifoldCommand = {
     ...compiled.command,
-    ...(opts.cpuProf ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profDir] } : {}),
+    ...(opts.cpuProf ? { profileDir: profDir } : {}),
   };
   await publishBaseImages(paths, compiled.command, reg.a);
   say(`set-up done in ${((Date.now() - t0) / 1000).toFixed(0)} s; registries ${reg.a} and ${reg.b}`);
   return { reg, compiled, manifold };
 }
 
-/** Runs the scenarios asked for; returns every record. */
+/**
+ * Runs the scenarios asked for. A scenario that fails (a tool's command exits non-zero) is
+ * reported and the others still run; the records it made before failing are kept.
+ */
 async function runScenarios(
   opts: BenchOptions,
   paths: SetupPaths,
   world: Awaited<ReturnType<typeof setUp>>,
-): Promise<RunRecord[]> {
+): Promise<{ records: RunRecord[]; failures: string[] }> {
   const records: RunRecord[] = [];
+  const failures: string[] = [];
   const wanted = (name: string) => !opts.only || opts.only.includes(name);
   const env = {
     registry: world.reg.a,
@@ -90,24 +96,47 @@ async function runScenarios(
     logDir: path.dirname(paths.log),
     repoRoot,
     sizes: opts.sizes,
-    builders: builders(opts, world.manifold),
     runId: Date.now().toString(36),
-    onRecord: printRecord,
+    onRecord: (r: RunRecord) => {
+      records.push(r);
+      printRecord(r);
+    },
   };
-  for (const scenario of BUILD_SCENARIOS.filter((s) => wanted(s.name)))
-    records.push(...(await runBuildScenario(scenario, env)));
+  const attempt = async (name: string, run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (err) {
+      const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      failures.push(`Scenario ${name} failed: ${first} (see bench/out/logs/).`);
+      say(`scenario ${name} FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  for (const scenario of BUILD_SCENARIOS.filter((s) => wanted(s.name))) {
+    const list = builders(opts, world.manifold, scenario.name);
+    await attempt(scenario.name, () => runBuildScenario(scenario, { ...env, builders: list }));
+    for (const b of list) await b.reset();
+  }
   if (wanted('big')) {
     const big = { ...env, registryA: world.reg.a, registryB: world.reg.b, manifold: world.manifold };
-    records.push(
-      ...(await runBigScenario({ ...big, resetRegistryB: () => resetRegistry(paths, REGISTRY_B) })),
+    await attempt('big', () =>
+      runBigScenario({ ...big, resetRegistryB: () => resetRegistry(paths, REGISTRY_B) }),
     );
   }
-  for (const b of env.builders) await b.reset();
-  return records;
+  return { records, failures };
+}
+
+/** `--render`: RESULTS.md again from bench/results.json (after FINDINGS.md changed). */
+async function render(): Promise<void> {
+  const json = path.join(benchDir, 'results.json');
+  const report = JSON.parse(await readFile(json, 'utf8')) as RunReport;
+  const md = path.join(benchDir, 'RESULTS.md');
+  await writeReport(report, { md, json, findings: path.join(benchDir, 'FINDINGS.md'), repoRoot });
+  say(`wrote ${path.relative(repoRoot, md)} from ${path.relative(repoRoot, json)}`);
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--render')) return render();
   const opts = parseOptions(argv);
   const t0 = Date.now();
   const startedAt = new Date().toISOString();
@@ -122,7 +151,7 @@ async function main(): Promise<void> {
     log: path.join(outDir, 'logs', 'setup.log'),
   };
   const world = await setUp(opts, paths);
-  const records = await runScenarios(opts, paths, world);
+  const { records, failures } = await runScenarios(opts, paths, world);
   const stats = groupStats(records);
   const { compiled } = world;
   const report = {
@@ -133,11 +162,14 @@ async function main(): Promise<void> {
     machine,
     loadAverageEnd: machineInfo().loadAverage,
     versions: toolVersions(compiled.command, repoRoot, compiled.source),
-    notes: compiled.typeErrors.length
-      ? [
-          `The working tree did not type-check (${compiled.typeErrors.slice(0, 2).join('; ')}): HEAD was measured.`,
-        ]
-      : [],
+    notes: [
+      ...(compiled.typeErrors.length
+        ? [
+            `The working tree did not type-check (${compiled.typeErrors.slice(0, 2).join('; ')}): HEAD was measured.`,
+          ]
+        : []),
+      ...failures,
+    ],
     sizes: opts.sizes,
     records,
     stats,

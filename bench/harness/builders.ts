@@ -44,16 +44,27 @@ export interface Builder {
 export interface ManifoldCommand {
   /** The repository root (bin/manifold.js and dist/ live there). */
   readonly repoRoot: string;
-  /** Extra node flags, e.g. `--cpu-prof`. */
-  readonly nodeFlags?: readonly string[];
+  /** With `--cpu-prof`: each measured run writes its CPU profile to PROFILEDIR/RUN-NAME/. */
+  readonly profileDir?: string;
 }
 
-/** `node [flags] bin/manifold.js ARGS…` with MANIFOLD_HOME set. */
-export function manifoldArgv(cmd: ManifoldCommand, args: readonly string[]): { cmd: string; args: string[] } {
-  return {
-    cmd: process.execPath,
-    args: [...(cmd.nodeFlags ?? []), path.join(cmd.repoRoot, 'bin', 'manifold.js'), ...args],
-  };
+/**
+ * `node [--cpu-prof …] bin/manifold.js ARGS…`. `runName` (the run's log name) places the CPU
+ * profile when profiling is on; set-up commands pass none and are never profiled.
+ */
+export function manifoldArgv(
+  cmd: ManifoldCommand,
+  args: readonly string[],
+  runName?: string,
+): { cmd: string; args: string[] } {
+  const prof =
+    cmd.profileDir && runName ? ['--cpu-prof', '--cpu-prof-dir', path.join(cmd.profileDir, runName)] : [];
+  return { cmd: process.execPath, args: [...prof, path.join(cmd.repoRoot, 'bin', 'manifold.js'), ...args] };
+}
+
+/** The run name of a log file (`hello-cold-r1-manifold`). */
+export function runName(log: string): string {
+  return path.basename(log, '.log');
 }
 
 function buildArgFlags(buildArgs: Readonly<Record<string, string>>): string[] {
@@ -66,20 +77,24 @@ export function manifoldBuilder(stateDir: string, command: ManifoldCommand): Bui
     name: 'manifold',
     reset: () => emptyDir(stateDir),
     async build(req) {
-      const argv = manifoldArgv(command, [
-        'build',
-        '--progress',
-        'rawjson',
-        '-f',
-        req.dockerfile,
-        '--platform',
-        req.platforms.join(','),
-        ...buildArgFlags(req.buildArgs),
-        '-t',
-        req.image,
-        '--push',
-        req.context,
-      ]);
+      const argv = manifoldArgv(
+        command,
+        [
+          'build',
+          '--progress',
+          'rawjson',
+          '-f',
+          req.dockerfile,
+          '--platform',
+          req.platforms.join(','),
+          ...buildArgFlags(req.buildArgs),
+          '-t',
+          req.image,
+          '--push',
+          req.context,
+        ],
+        runName(req.log),
+      );
       return measure({ ...argv, env: { MANIFOLD_HOME: stateDir }, log: req.log });
     },
   };

@@ -31,6 +31,7 @@ interface VertexTimes {
 function vertexKind(name: string): string {
   if (name.startsWith('[internal]')) return 'context';
   if (name.startsWith('export')) return 'export';
+  if (name.includes('internal] load metadata')) return 'metadata';
   const m = /\]\s+([A-Z]+)/.exec(name);
   return m?.[1] ?? 'other';
 }

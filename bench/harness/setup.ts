@@ -9,9 +9,10 @@
  *    twins on 5532 and 5534 are started by registry.sh but not used. Both are listed as
  *    insecure for buildah, podman and skopeo in
  *    /etc/containers/registries.conf.d/60-manifold-bench.conf.
- * 3. Manifold compiled from the working tree into WORKDIR/manifold/ (its own dist/ and bin/, so
- *    a rebuild of the shared dist/ by someone else during a run changes nothing; WORKDIR/
- *    node_modules links to the repository's).
+ * 3. Manifold built from the working tree as `npm run build` does (tsc, then the CLI bundle when
+ *    scripts/bundle-cli.mjs exists) into WORKDIR/manifold/: its own dist/ and bin/, so a rebuild
+ *    of the shared dist/ by someone else during a run changes nothing (WORKDIR/node_modules
+ *    links to the repository's).
  * 4. The base images: Manifold builds scripts/testworld/base/Dockerfile for three platforms
  *    and pushes it to A as library/busybox and library/alpine, which every tool then pulls.
  */
@@ -105,6 +106,17 @@ async function linkNodeModules(paths: SetupPaths): Promise<void> {
   await symlink(path.join(paths.repoRoot, 'node_modules'), link);
 }
 
+/**
+ * The second half of `npm run build` where the sources have it: scripts/bundle-cli.mjs bundles
+ * dist/cli into dist/manifold.mjs (what bin/manifold.js loads), run in the compiled copy.
+ */
+async function bundle(from: string, root: string): Promise<void> {
+  const script = path.join(from, 'scripts', 'bundle-cli.mjs');
+  if (!(await readFile(script).catch(() => undefined))) return;
+  const r = spawnSync(process.execPath, [script], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bundling the CLI failed:\n${r.stdout}${r.stderr}`);
+}
+
 /** Runs tsc on `project` into `outDir`; returns its error lines. */
 function tsc(repoRoot: string, project: string, outDir: string): string[] {
   const bin = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
@@ -133,7 +145,7 @@ export async function compileManifold(paths: SetupPaths, skipBuild: boolean): Pr
   if (typeErrors.length > 0) {
     from = path.join(paths.workDir, 'manifold-head');
     await emptyDir(from);
-    const files = ['src', 'bin', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+    const files = ['src', 'bin', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
     const git = spawnSync('sh', ['-c', `git archive HEAD ${files.join(' ')} | tar -x -C "${from}"`], {
       cwd: paths.repoRoot,
     });
@@ -150,6 +162,7 @@ export async function compileManifold(paths: SetupPaths, skipBuild: boolean): Pr
   await mkdir(path.join(root, 'bin'), { recursive: true });
   await copyFile(path.join(from, 'bin', 'manifold.js'), path.join(root, 'bin', 'manifold.js'));
   await copyFile(path.join(from, 'package.json'), path.join(root, 'package.json'));
+  await bundle(from, root);
   return { command: { repoRoot: root }, source, typeErrors };
 }
 

@@ -169,7 +169,11 @@ async function compressLayer(id: string, options: LayerExportOptions): Promise<S
     ...(options.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: options.sourceDateEpoch }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const compressed = tar.pipe(diffHash).pipe(compressor);
+  // The tar comes as 512-byte headers and small file chunks; one compression job per MiB, not per block.
+  const compressed = tar
+    .pipe(diffHash)
+    .pipe(new Rechunk(1024 * 1024))
+    .pipe(compressor);
   compressor.on('error', (err) => tar.destroy(err));
   options.onCompress?.({ snapshot: id, phase: 'start' });
   const [result, written] = await Promise.all([diff, options.store.writeBlob(compressed)]).catch(
@@ -289,6 +293,33 @@ async function writeVariant(
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(layer));
   await rename(tmp, file);
+}
+
+/** Gathers small chunks into chunks of at least `size` bytes (the last may be smaller). */
+class Rechunk extends Transform {
+  private parts: Buffer[] = [];
+  private length = 0;
+
+  constructor(private readonly size: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.parts.push(chunk);
+    this.length += chunk.length;
+    if (this.length < this.size) {
+      done();
+      return;
+    }
+    const out = Buffer.concat(this.parts, this.length);
+    this.parts = [];
+    this.length = 0;
+    done(null, out);
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(null, this.length ? Buffer.concat(this.parts, this.length) : undefined);
+  }
 }
 
 /** A pass-through that hashes what goes by. */

@@ -108,9 +108,23 @@ export async function convertDockerfile(
   const platforms = options.platforms?.length ? options.platforms : [options.buildPlatform];
   const expansions: ExpansionRecord[] = [];
   const targets: TargetBuild[] = [];
-  for (const platform of platforms) {
-    const conversion = new PlatformConversion({ stages, target: platform, options, file, lexer, expansions });
-    const output = await conversion.stageOutput(target.index);
+  // Platforms convert at once: each resolves its base images, and those lookups overlap.
+  const outputs = await Promise.all(
+    platforms.map((platform) => {
+      const own: ExpansionRecord[] = [];
+      const conversion = new PlatformConversion({
+        stages,
+        target: platform,
+        options,
+        file,
+        lexer,
+        expansions: own,
+      });
+      return conversion.stageOutput(target.index).then((output) => ({ platform, output, own }));
+    }),
+  );
+  for (const { platform, output, own } of outputs) {
+    expansions.push(...own);
     targets.push({ platform, output, definition: marshal(output.fs) });
   }
   return { ast, stages, target, targets, expansions };

@@ -74,7 +74,8 @@ async function check(c: Case): Promise<void> {
     assert.deepEqual(shared, c.shared, 'vertices shared by all targets');
     counts.shared++;
   }
-  if (c.resolved) assert.deepEqual(log.calls, c.resolved, 'images resolved');
+  // Platforms convert at once, so lookups of different platforms interleave: compare as sets.
+  if (c.resolved) assert.deepEqual([...log.calls].sort(), [...c.resolved].sort(), 'images resolved');
   counts.cases++;
 }
 

@@ -76,7 +76,10 @@ describe('layer compression on export', { skip }, () => {
       }),
     );
     // Each layer is hashed, then compressed; under load one may finish before the last starts.
-    assert.ok(counts.maxConcurrent >= 2, `independent layers compress at the same time (max ${counts.maxConcurrent})`);
+    assert.ok(
+      counts.maxConcurrent >= 2,
+      `independent layers compress at the same time (max ${counts.maxConcurrent})`,
+    );
     for (const layer of zstd) {
       assert.equal(layer.mediaType, 'application/vnd.oci.image.layer.v1.tar+zstd');
       const blob = await readAll(await store.openBlob(layer.digest));
