@@ -19,7 +19,7 @@ import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { type Change, overlayChanges, treeChanges, type XattrIndex } from './diff-changes.js';
-import { ChangeWriter } from './diff-writer.js';
+import { ChangeWriter, SmallFileReads } from './diff-writer.js';
 import { LayerIoError } from './errors.js';
 import { cleanEntryName, resolveInRoot } from './scoped-path.js';
 import { readTreeXattrs } from './system-tools.js';
@@ -162,13 +162,42 @@ async function writeChanges(
     subSecondTimes: options.subSecondTimes ?? false,
     end: options.end ?? true,
   });
-  const writer = new ChangeWriter(tar, upperOf, { sourceDateEpoch: options.sourceDateEpoch, xattrs });
-  for await (const change of changes) {
+  const reads = new SmallFileReads();
+  const writer = new ChangeWriter(tar, upperOf, { sourceDateEpoch: options.sourceDateEpoch, xattrs, reads });
+  for await (const change of readAhead(changes, READ_AHEAD, (c) => reads.start(c))) {
     options.signal?.throwIfAborted();
     await writer.handle(change);
   }
+  reads.clear();
   await tar.finish();
   return { entries: writer.entries, size: tar.bytesWritten };
+}
+
+/** Changes looked at ahead of the one being written, so their small files are read meanwhile. */
+const READ_AHEAD = 16;
+
+/** Yields `items` in order while keeping up to `depth` of them fetched ahead, `onAhead` told of each. */
+async function* readAhead<T>(
+  items: AsyncIterable<T>,
+  depth: number,
+  onAhead: (item: T) => void,
+): AsyncGenerator<T> {
+  const iterator = items[Symbol.asyncIterator]();
+  const queue: T[] = [];
+  let done = false;
+  for (;;) {
+    while (!done && queue.length < depth) {
+      const next = await iterator.next();
+      if (next.done) done = true;
+      else {
+        onAhead(next.value);
+        queue.push(next.value);
+      }
+    }
+    const item = queue.shift();
+    if (item === undefined) return;
+    yield item;
+  }
 }
 
 async function xattrIndex(
