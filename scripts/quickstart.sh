@@ -32,7 +32,7 @@ manifold build --progress plain --platform linux/arm,linux/arm64,linux/amd64 -t 
 
 echo
 echo "== manifold images"
-manifold images 2>/dev/null || true
+manifold images
 for platform in linux/amd64 linux/arm64 linux/arm/v7; do
   echo
   echo "== manifold run --platform $platform hello"
