@@ -21,9 +21,10 @@ import {
   newBuildRef,
   type OutputResult,
 } from '../export/outputs/index.js';
-import type { Descriptor } from '../oci/index.js';
-import { parsePlatform } from '../platform/index.js';
+import type { Descriptor, Digest } from '../oci/index.js';
+import { type Platform, parsePlatform } from '../platform/index.js';
 import { discardProgress } from '../progress/index.js';
+import { formatReference, parseReference } from '../registry/reference/index.js';
 import { solve } from '../solver/index.js';
 import { FileDigestMemo } from '../worker/context/index.js';
 import { type ImageFetcher, resolveBaseImage } from '../worker/images/index.js';
@@ -31,6 +32,7 @@ import { LocalWorker } from '../worker/local-worker.js';
 import type { WorkerRef } from '../worker/refs.js';
 import { DiskResultCache } from '../worker/result-cache.js';
 import { SnapshotStore } from '../worker/snapshots/index.js';
+import { BaseImageMemo } from './base-image-memo.js';
 import { type BuildEngine, defaultEngine } from './engine.js';
 import { openBuilderForBuild } from './instances/index.js';
 import { type MetadataStep, metadataProgress } from './metadata-progress.js';
@@ -168,7 +170,16 @@ async function convert(
     );
   });
   const excludes = await loadDockerignore(opts.context, opts.dockerfile);
-  return convertDockerfile(source, {
+  const memo = await BaseImageMemo.load(path.join(opts.stateDir, 'base-images.json'));
+  const memoKey = (ref: string) => formatReference({ ...parseReference(ref), digest: undefined });
+  const fromMemo = async (ref: string, platform: Platform) => {
+    const parsed = parseReference(ref);
+    const digest = parsed.digest ? undefined : memo.get(memoKey(ref));
+    if (!digest) return undefined;
+    const pinned = formatReference({ ...parsed, tag: parsed.tag ?? 'latest', digest: digest as Digest });
+    return resolveBaseImage(pinned, platform, { store, fetcher: undefined }).catch(() => undefined);
+  };
+  const conversion = await convertDockerfile(source, {
     file: path.relative(opts.context, opts.dockerfile) || 'Dockerfile',
     platforms: opts.platforms,
     buildPlatform: opts.hostPlatform,
@@ -182,19 +193,24 @@ async function convert(
     ]),
     resolveImage: (ref, platform) =>
       metadataStep(ref, platform, async () => {
-        const named = !opts.pull
-          ? await resolveBaseImage(ref, platform, { store, fetcher: undefined }).catch(() => undefined)
+        // The store first (by name, then by the digest this builder resolved the name to before),
+        // unless --pull; then the registry, remembering what it answered.
+        const local = !opts.pull
+          ? ((await resolveBaseImage(ref, platform, { store, fetcher: undefined }).catch(() => undefined)) ??
+            (await fromMemo(ref, platform)))
           : undefined;
-        const resolved =
-          named ??
-          (await resolveBaseImage(ref, platform, {
-            store,
-            fetcher: (await registry()).fetcher,
-            pull: opts.pull,
-          }));
+        if (local) return { ref: local.pinned, config: local.config };
+        const resolved = await resolveBaseImage(ref, platform, {
+          store,
+          fetcher: (await registry()).fetcher,
+          pull: opts.pull,
+        });
+        memo.set(memoKey(ref), resolved.pinned.slice(resolved.pinned.lastIndexOf('@') + 1));
         return { ref: resolved.pinned, config: resolved.config };
       }),
   });
+  await memo.save();
+  return conversion;
 }
 
 /** The platforms RUN steps run on, from the converted graphs. */

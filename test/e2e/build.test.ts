@@ -226,6 +226,38 @@ describe('multi-platform builds', { skip }, () => {
     }
   });
 
+  it('uses a base image it resolved before without asking the registry, unless --pull', async () => {
+    const proxy = await startRecordingProxy(reg);
+    try {
+      const home = await freshHome(proxy.address);
+      const build = (ctx: string, ...extra: string[]) =>
+        manifold(['build', '--progress', 'quiet', '--platform', 'linux/arm64', ...extra, ctx], {
+          MANIFOLD_HOME: home,
+        });
+      const first = await build(await makeContext({ Dockerfile: 'FROM alpine\nRUN echo one > /one\n' }));
+      assert.equal(first.code, 0, first.stderr);
+      assert.ok(
+        proxy.requests.some((r) => r.path.includes('/manifests/latest')),
+        'the first build asks the mirror',
+      );
+      proxy.requests.length = 0;
+      const second = await build(await makeContext({ Dockerfile: 'FROM alpine\nRUN echo two > /two\n' }));
+      assert.equal(second.code, 0, second.stderr);
+      assert.deepEqual(proxy.requests, [], 'a later build resolves alpine from the store');
+      const pulled = await build(
+        await makeContext({ Dockerfile: 'FROM alpine\nRUN echo three > /three\n' }),
+        '--pull',
+      );
+      assert.equal(pulled.code, 0, pulled.stderr);
+      assert.ok(
+        proxy.requests.some((r) => r.path.includes('/manifests/latest')),
+        '--pull asks again',
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('refuses a platform this machine cannot run before any step', async () => {
     const home = await freshHome(reg);
     // The base image has no sparc64 variant, so the final stage starts from scratch.
