@@ -243,7 +243,7 @@ describe('multi-platform builds', { skip }, () => {
       proxy.requests.length = 0;
       const second = await build(await makeContext({ Dockerfile: 'FROM alpine\nRUN echo two > /two\n' }));
       assert.equal(second.code, 0, second.stderr);
-      assert.deepEqual(proxy.requests, [], 'a later build resolves alpine from the store');
+      assert.deepEqual([...proxy.requests], [], 'a later build resolves alpine from the store');
       const pulled = await build(
         await makeContext({ Dockerfile: 'FROM alpine\nRUN echo three > /three\n' }),
         '--pull',
