@@ -8,7 +8,7 @@ import { defaultImageOutput, type OutputSpec } from '../export/outputs/index.js'
 import { checkCompressionLevel, type LayerCompressionType } from '../layer/index.js';
 import { hostPlatform, type Platform, parsePlatformList } from '../platform/index.js';
 import type { ProgressSink } from '../progress/index.js';
-import { formatReference, parseReference, type Reference } from '../registry/reference/index.js';
+import { parseReference, type Reference } from '../registry/reference/index.js';
 import {
   builderStateDir,
   defaultBuildkitdConfig,
@@ -268,9 +268,4 @@ function namedContexts(specs: Readonly<Record<string, string>>): {
     }
   }
   return { buildContexts, imageContexts };
-}
-
-/** Names as the store keeps them. */
-export function storeNames(tags: readonly Reference[]): string[] {
-  return tags.map((t) => formatReference(t));
 }
