@@ -4,7 +4,9 @@
  * state directory (so "cold" is that directory emptied).
  *
  * - Manifold: `node bin/manifold.js build --progress rawjson --platform … -t IMAGE --push CTX`
- *   with MANIFOLD_HOME in its state directory; one command does build and push.
+ *   with MANIFOLD_HOME in its state directory; one command does build and push. A build that
+ *   found no resident builder starts one (as a user's would); later builds run in it, and its
+ *   CPU time and peak RSS are added to theirs (resident.ts).
  * - buildah and podman (Debian's 1.28 and 4.3): `build --layers --runtime /usr/sbin/runc
  *   --network none --platform … --manifest LIST` then `manifest push --all LIST docker://IMAGE`,
  *   with their own `--root`/`--runroot` (overlay driver); both commands are timed and added up.
@@ -13,6 +15,7 @@
  */
 import path from 'node:path';
 import { combineSamples, measure, runQuiet, type Sample } from './measure.js';
+import { residentCpuOfRun, residentUsage, settleResident, stopResidentOf } from './resident.js';
 import { emptyDir } from './state-dir.js';
 
 /** Names of the builders. */
@@ -75,7 +78,10 @@ function buildArgFlags(buildArgs: Readonly<Record<string, string>>): string[] {
 export function manifoldBuilder(stateDir: string, command: ManifoldCommand): Builder {
   return {
     name: 'manifold',
-    reset: () => emptyDir(stateDir),
+    reset: async () => {
+      await stopResidentOf(stateDir);
+      await emptyDir(stateDir);
+    },
     async build(req) {
       const argv = manifoldArgv(
         command,
@@ -95,7 +101,17 @@ export function manifoldBuilder(stateDir: string, command: ManifoldCommand): Bui
         ],
         runName(req.log),
       );
-      return measure({ ...argv, env: { MANIFOLD_HOME: stateDir }, log: req.log });
+      const before = await residentUsage(stateDir);
+      // A profiled run must do its work in the profiled process, not in the resident builder.
+      const env = { MANIFOLD_HOME: stateDir, ...(command.profileDir ? { MANIFOLD_RESIDENT: '0' } : {}) };
+      const sample = await measure({ ...argv, env, log: req.log });
+      const after = await residentUsage(stateDir);
+      await settleResident(stateDir);
+      return {
+        ...sample,
+        userMs: sample.userMs + residentCpuOfRun(before, after),
+        maxRssKb: Math.max(sample.maxRssKb, after?.peakRssKb ?? 0),
+      };
     },
   };
 }

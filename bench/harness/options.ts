@@ -10,7 +10,8 @@
  *   --buildah-jobs N   pass --jobs N to buildah and podman (default: their own default, 1)
  *   --cpu-prof         run Manifold under `node --cpu-prof`: one folder of profiles per run
  *                      in bench/out/profiles/ (read them with bench/profile-summary.ts); the
- *                      profiler slows Manifold, so such a run is not of record
+ *                      profiler slows Manifold, so such a run is not of record; builds run in
+ *                      the profiled process (MANIFOLD_RESIDENT=0), not in a resident builder
  *   --no-install       skip the apt/binfmt/rootfs steps of the set-up
  *   --no-build         reuse the Manifold compiled into WORKDIR/manifold by an earlier run
  *   --work DIR         scratch space (default /tmp/manifold-bench)

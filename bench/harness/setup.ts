@@ -189,5 +189,6 @@ export async function publishBaseImages(paths: SetupPaths, command: ManifoldComm
     path.join(paths.repoRoot, 'scripts', 'testworld', 'base', 'Dockerfile'),
     ctx,
   ]);
-  await runQuiet({ ...argv, env: { MANIFOLD_HOME: home }, log: paths.log });
+  // Set-up only: no resident builder left behind for this state directory.
+  await runQuiet({ ...argv, env: { MANIFOLD_HOME: home, MANIFOLD_RESIDENT: '0' }, log: paths.log });
 }

@@ -30,8 +30,11 @@ const processIo: RunnerIo = {
   stderrStream: process.stderr,
 };
 
-/** A runner bound to `io` (the process's streams by default). */
-export function buildRunner(io: RunnerIo = processIo): BuildRunner {
+/**
+ * A runner bound to `io` (the process's streams by default); `signal` cancels its builds (the
+ * resident builder's client went away).
+ */
+export function buildRunner(io: RunnerIo = processIo, signal?: AbortSignal): BuildRunner {
   return async (opts: BuildCliOptions) => {
     const outputs = buildOutputs(opts, io);
     const display = createProgressDisplay(
@@ -62,6 +65,7 @@ export function buildRunner(io: RunnerIo = processIo): BuildRunner {
       ),
       buildContexts: opts.buildContexts,
       progress,
+      ...(signal ? { signal } : {}),
     }).finally(() => display.finish());
     const id = imageId(result.outputs);
     if (opts.quiet) io.stdout(`${id ?? ''}\n`);

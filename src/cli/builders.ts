@@ -18,6 +18,7 @@ import {
   useBuilder,
 } from '../builder/instances/index.js';
 import { ManifoldError } from '../errors/index.js';
+import { stopResident } from '../resident/client.js';
 import { confirm } from './prune.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -71,6 +72,9 @@ export function registerBuilders(program: Command): void {
     .option('--builder <NAME>', 'Override the configured builder instance')
     .action(async (name) => {
       await stopBuilder(await resolveBuilderName(name));
+      // The resident builder serves every builder of this state directory: it quits too, and
+      // the next build starts it again.
+      await stopResident();
     });
 }
 

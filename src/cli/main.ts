@@ -18,8 +18,17 @@ import { registerPush } from './push.js';
 import { registerRun } from './run.js';
 import { registerVersion } from './version.js';
 
+/** How one run of the CLI is carried out. */
+export interface MainOptions {
+  /** Cancels the run's build (the resident builder's client went away). */
+  readonly signal?: AbortSignal;
+}
+
 /** Builds the program with every command registered; commands report their exit code to `setExitCode`. */
-export function createProgram(setExitCode: (code: number) => void = () => {}): Command {
+export function createProgram(
+  setExitCode: (code: number) => void = () => {},
+  options: MainOptions = {},
+): Command {
   const program = new Command()
     .name('manifold')
     .description('Build multi-platform container images from Dockerfiles, without a Docker daemon')
@@ -32,7 +41,7 @@ export function createProgram(setExitCode: (code: number) => void = () => {}): C
   program.configureHelp({ sortSubcommands: true });
   registerVersion(program);
   registerRun(program as unknown as Command, setExitCode);
-  registerBuild(program as unknown as Command, buildRunner());
+  registerBuild(program as unknown as Command, buildRunner(undefined, options.signal));
   registerBuilders(program as unknown as Command);
   registerBinfmt(program as unknown as Command);
   registerPrune(program as unknown as Command);
@@ -51,11 +60,11 @@ export function createProgram(setExitCode: (code: number) => void = () => {}): C
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   let exitCode = 0;
   const program = createProgram((code) => {
     exitCode = code;
-  });
+  }, options);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -132,6 +132,11 @@ export async function writeBlob(
   expected: BlobExpectation = {},
   options: WriteBlobOptions = {},
 ): Promise<WriteBlobResult> {
+  if (expected.digest === undefined && source instanceof Uint8Array) {
+    // Bytes in memory (a config, a manifest): hashing them first finds an existing blob without
+    // writing and syncing a temporary copy (a rebuild writes the same JSON blobs again).
+    expected = { ...expected, digest: createDigester('sha256').update(source).digest() };
+  }
   if (expected.digest !== undefined) {
     await lease.protect([expected.digest]);
     const existing = await statBlob(layout, expected.digest);

@@ -36,6 +36,7 @@ import {
   indexWithoutName,
   type NamedDescriptor,
   namedEntries,
+  stripName,
 } from './names.js';
 
 /** Options of `openContentStore`. */
@@ -153,13 +154,19 @@ export class ContentStore {
     options: SetNameOptions = {},
   ): Promise<Descriptor | undefined> {
     checkImageName(name);
+    // Naming an image again (a rebuild) changes nothing: no lock, no write, no blob walk.
+    const current = findName(await this.#layout.readIndex(), name);
+    if (sameDescriptor(current, descriptor)) return current;
     return withIndexLock(
       this.#layout,
       async () => {
         await this.#checkPresent(name, descriptor, options.check ?? 'root');
         const index = await this.#layout.readIndex();
-        await this.#layout.writeIndex(indexWithName(index, name, descriptor));
-        return findName(index, name);
+        const previous = findName(index, name);
+        // A rebuild names the same image again: leave index.json as it is.
+        if (!sameDescriptor(previous, descriptor))
+          await this.#layout.writeIndex(indexWithName(index, name, descriptor));
+        return previous;
       },
       this.#lockOptions,
     );
@@ -239,4 +246,9 @@ export class ContentStore {
     if (partial && (complete > 0 || parsed.index.manifests.length === 0)) return incomplete;
     return [...absent, ...incomplete];
   }
+}
+
+/** Whether a name's entry (`findName`: without its name annotations) already is `descriptor`. */
+function sameDescriptor(entry: Descriptor | undefined, descriptor: Descriptor): boolean {
+  return entry !== undefined && JSON.stringify(entry) === JSON.stringify(stripName(descriptor));
 }

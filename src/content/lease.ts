@@ -19,6 +19,10 @@ import { isStale, ownedFileName, parseOwnedFileName } from './owner.js';
 export class Lease {
   readonly #file: string;
   readonly #held = new Set<Digest>();
+  /** Digests on their way into the file, with the append that writes them. */
+  readonly #pending = new Map<Digest, Promise<void>>();
+  /** The append being gathered: callers in the same tick share one write. */
+  #batch: { readonly digests: Digest[]; readonly written: Promise<void> } | undefined;
   #released = false;
 
   constructor(layout: Layout) {
@@ -30,14 +34,53 @@ export class Lease {
     return path.basename(this.#file);
   }
 
-  /** Records digests so that no other process's gc removes them while this lease lives. */
+  /**
+   * Records digests so that no other process's gc removes them while this lease lives; resolves
+   * once they are in the file.
+   */
   async protect(digests: Iterable<Digest>): Promise<void> {
     if (this.#released) throw new Error('Lease.protect after release (the store was closed)');
-    const fresh = [...new Set(digests)].filter((d) => !this.#held.has(d));
-    if (fresh.length === 0) return;
-    // One append per call: small O_APPEND writes land whole, so concurrent readers see full lines.
-    await appendFile(this.#file, fresh.map((d) => `${d}\n`).join(''), { mode: 0o644 });
-    for (const d of fresh) this.#held.add(d);
+    const waits: Promise<void>[] = [];
+    for (const d of new Set(digests)) {
+      if (this.#held.has(d)) continue;
+      waits.push(this.#pending.get(d) ?? this.#enqueue(d));
+    }
+    await Promise.all(waits);
+  }
+
+  #enqueue(digest: Digest): Promise<void> {
+    const batch = this.#batch ?? this.#startBatch();
+    batch.digests.push(digest);
+    this.#pending.set(digest, batch.written);
+    return batch.written;
+  }
+
+  /**
+   * One append per batch: small O_APPEND writes land whole, so concurrent readers see full lines;
+   * the protects of one tick (a Promise.all over blobs) share it.
+   */
+  #startBatch(): { readonly digests: Digest[]; readonly written: Promise<void> } {
+    const digests: Digest[] = [];
+    const written = Promise.resolve()
+      .then(() => {
+        this.#batch = undefined;
+        return appendFile(this.#file, digests.map((d) => `${d}\n`).join(''), { mode: 0o644 });
+      })
+      .then(
+        () => {
+          for (const d of digests) {
+            this.#held.add(d);
+            this.#pending.delete(d);
+          }
+        },
+        (err: unknown) => {
+          for (const d of digests) this.#pending.delete(d);
+          throw err;
+        },
+      );
+    const batch = { digests, written };
+    this.#batch = batch;
+    return batch;
   }
 
   /** Ends the lease; digests it protected are ordinary blobs again. */

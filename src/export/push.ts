@@ -28,6 +28,12 @@ const JSON_LIMIT = 8 * 1024 * 1024;
 /** Pushes the image `root` names (a manifest or an index) to `target` (its tag, if any). */
 export async function pushImage(root: Descriptor, target: Reference, options: PushOptions): Promise<void> {
   const repo = { registry: target.registry, repository: target.repository };
+  if (target.tag !== undefined && (await originHas(root, target, options))) {
+    // The tag already names this very image: a registry keeps every blob and manifest a
+    // tagged manifest refers to, so there is nothing to upload (a no-change rebuild).
+    reportUpToDate(root, target, options);
+    return;
+  }
   const manifests: Descriptor[] = [];
   if (isIndexMediaType(root.mediaType)) {
     const parsed = parseManifestOrIndex(
@@ -93,6 +99,29 @@ export async function pushImage(root: Descriptor, target: Reference, options: Pu
     call,
   );
   manifestStatus?.complete(0);
+}
+
+/** True when the origin's tag already names `root` (a failed lookup is a no: push anyway). */
+async function originHas(root: Descriptor, target: Reference, options: PushOptions): Promise<boolean> {
+  try {
+    const found = await options.client.headManifestAtOrigin(
+      { registry: target.registry, repository: target.repository, tag: target.tag as string },
+      options.signal ? { signal: options.signal } : {},
+    );
+    return found?.digest === root.digest;
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    return false;
+  }
+}
+
+/** The statuses a push shows, for a push that had nothing to send. */
+function reportUpToDate(root: Descriptor, target: Reference, options: PushOptions): void {
+  const progress = options.progress;
+  if (!progress) return;
+  new StatusReporter(progress.sink, progress.digest, 'pushing layers').complete(0);
+  const name = `${formatReference({ ...target, digest: undefined })}@${root.digest}`;
+  new StatusReporter(progress.sink, progress.digest, `pushing manifest for ${name}`).complete(0);
 }
 
 /** A stream that opens the store's blob when read (the client wants a synchronous opener). */

@@ -122,6 +122,20 @@ export class RegistryClient {
     );
   }
 
+  /**
+   * Digest, size and media type of a manifest at the origin registry only (never a mirror):
+   * what a push would overwrite. Undefined when the origin has no such tag or digest.
+   */
+  headManifestAtOrigin(
+    ref: ManifestRef,
+    options: GetManifestOptions = {},
+  ): Promise<ManifestDescriptor | undefined> {
+    const ep = pushEndpoint(ref.registry, this.#hosts);
+    return this.#limiter.run(() =>
+      headManifestAt(this.#transport, ep, ref, this.#manifestOpts(options, true)),
+    );
+  }
+
   /** Stores a manifest under a tag or a digest; returns its digest. */
   putManifest(
     repo: RepositoryRef,

@@ -202,6 +202,13 @@ describe('multi-platform builds', { skip }, () => {
           r.method === 'POST' || r.method === 'PATCH' || (r.method === 'PUT' && r.path.includes('/blobs/')),
       );
       assert.deepEqual(uploads, []);
+      // The tag already names this image: the push asks only that (no blob HEADs, no manifest PUTs).
+      assert.deepEqual(
+        proxy.requests
+          .filter((r) => r.path.includes('/e2e/cache/'))
+          .map((r) => `${r.method} ${r.path} ${r.status}`),
+        ['HEAD /v2/e2e/cache/manifests/1 200'],
+      );
 
       // Touched, not changed: still nothing runs.
       const now = new Date();

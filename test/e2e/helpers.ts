@@ -16,12 +16,20 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs `manifold ARGS` (the compiled CLI) with `env` added to this process's environment. */
+/**
+ * Runs `manifold ARGS` (the compiled CLI) with `env` added to this process's environment.
+ * Builds run in the command's own process (MANIFOLD_RESIDENT=0): every test home would otherwise
+ * leave a resident builder behind. test/e2e/resident.test.ts covers the resident builder, and
+ * `env` can turn it back on.
+ */
 export function manifold(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
 ): Promise<RunResult> {
-  return runCommand(process.execPath, [path.join(repoRoot, 'bin', 'manifold.js'), ...args], env);
+  return runCommand(process.execPath, [path.join(repoRoot, 'bin', 'manifold.js'), ...args], {
+    MANIFOLD_RESIDENT: '0',
+    ...env,
+  });
 }
 
 /** Runs any command. */

@@ -62,12 +62,23 @@ function spawnRunc(
   onAbort: () => void,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason ?? new Error('aborted'));
+      return;
+    }
     const child = spawn(runc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const abort = () => onAbort();
+    // A cancel can come before runc has created the container, when `runc kill` finds nothing
+    // to kill yet: try again until runc exits.
+    let retry: NodeJS.Timeout | undefined;
+    const abort = () => {
+      onAbort();
+      retry = setInterval(onAbort, 250);
+    };
     signal?.addEventListener('abort', abort, { once: true });
     child.stdout.on('data', (d: Buffer) => onOutput('stdout', d));
     child.stderr.on('data', (d: Buffer) => onOutput('stderr', d));
     child.on('error', (err: NodeJS.ErrnoException) => {
+      clearInterval(retry);
       signal?.removeEventListener('abort', abort);
       reject(
         err.code === 'ENOENT'
@@ -84,6 +95,7 @@ function spawnRunc(
       );
     });
     child.on('close', (code, sig) => {
+      clearInterval(retry);
       signal?.removeEventListener('abort', abort);
       if (signal?.aborted) reject(signal.reason ?? new Error('aborted'));
       else resolve(code ?? 128 + signalNumber(sig));

@@ -55,6 +55,13 @@ export interface SnapshotView {
 }
 
 export class SnapshotStore {
+  /**
+   * Metadata already read or written by this store (one per build). Committed snapshots only
+   * gain a layer record, which this store writes through here; one another process adds is
+   * seen by the next build. Unknown ids are not remembered: they may be committed later.
+   */
+  readonly #metas = new Map<string, Promise<SnapshotMeta | undefined>>();
+
   constructor(readonly root: string) {}
 
   private dir(id: string): string {
@@ -95,15 +102,22 @@ export class SnapshotStore {
     const tmp = path.join(this.dir(id), `meta.json.${process.pid}.tmp`);
     await writeFile(tmp, JSON.stringify(meta));
     await rename(tmp, path.join(this.dir(id), 'meta.json'));
+    this.#metas.set(id, Promise.resolve(meta));
   }
 
   /** Reads a committed snapshot's metadata; undefined when it does not exist (or is unfinished). */
-  async meta(id: string): Promise<SnapshotMeta | undefined> {
-    try {
-      return JSON.parse(await readFile(path.join(this.dir(id), 'meta.json'), 'utf8')) as SnapshotMeta;
-    } catch {
-      return undefined;
-    }
+  meta(id: string): Promise<SnapshotMeta | undefined> {
+    const known = this.#metas.get(id);
+    if (known) return known;
+    const read = readFile(path.join(this.dir(id), 'meta.json'), 'utf8').then(
+      (text) => JSON.parse(text) as SnapshotMeta,
+      () => undefined,
+    );
+    this.#metas.set(id, read);
+    void read.then((meta) => {
+      if (meta === undefined && this.#metas.get(id) === read) this.#metas.delete(id);
+    });
+    return read;
   }
 
   /** Records a snapshot's layer blob once it has been made. */
@@ -193,6 +207,7 @@ export class SnapshotStore {
 
   /** Removes a snapshot. */
   async remove(id: string): Promise<void> {
+    this.#metas.delete(id);
     await rm(this.dir(id), { recursive: true, force: true });
   }
 }
