@@ -108,7 +108,7 @@ async function linkNodeModules(paths: SetupPaths): Promise<void> {
 
 /**
  * The second half of `npm run build` where the sources have it: scripts/bundle-cli.mjs bundles
- * dist/cli into dist/manifold.mjs (what bin/manifold.js loads), run in the compiled copy.
+ * dist/cli into dist/manifold.cjs (what bin/manifold.js loads), run in the compiled copy.
  */
 async function bundle(from: string, root: string): Promise<void> {
   const script = path.join(from, 'scripts', 'bundle-cli.mjs');
@@ -128,7 +128,7 @@ function tsc(repoRoot: string, project: string, outDir: string): string[] {
 }
 
 /**
- * Step 3: compiles src/ into WORKDIR/manifold/dist and copies bin/manifold.js and package.json
+ * Step 3: compiles src/ into WORKDIR/manifold/dist and copies bin/ and package.json
  * beside it. Other people edit src/ while this runs: when the working tree does not type-check
  * (someone is half-way through a change), the last commit is compiled instead (`git archive
  * HEAD`, which reads the repository without changing it) and the report says so.
@@ -160,7 +160,9 @@ export async function compileManifold(paths: SetupPaths, skipBuild: boolean): Pr
     source = `HEAD (${commit.stdout.trim()}): the working tree had ${typeErrors.length} type errors`;
   }
   await mkdir(path.join(root, 'bin'), { recursive: true });
-  await copyFile(path.join(from, 'bin', 'manifold.js'), path.join(root, 'bin', 'manifold.js'));
+  // bin/package.json makes manifold.js CommonJS.
+  for (const f of await readdir(path.join(from, 'bin')))
+    await copyFile(path.join(from, 'bin', f), path.join(root, 'bin', f));
   await copyFile(path.join(from, 'package.json'), path.join(root, 'package.json'));
   await bundle(from, root);
   return { command: { repoRoot: root }, source, typeErrors };

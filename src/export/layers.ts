@@ -19,7 +19,10 @@
  * platform's base) give the same tar. Its diff ID is computed first (a tar pass without
  * compression, cheap next to gzip), and a blob already made for that diff ID and variant
  * (`<snapshots>/layers-by-diff/<variant>/<diffID>.json`, or one being made right now) is reused:
- * a three-platform build compresses such a layer once, not three times.
+ * a three-platform build compresses such a layer once, not three times. A copy that the worker
+ * wrote once and cloned for the other platforms (`cloneOf` / `cloneOrigin` in the snapshot's
+ * metadata) needs no diff ID pass at all: the clones take the origin's layer, and the origin
+ * is hashed and compressed in one pass.
  *
  * Compression: gzip on libuv's thread pool, zstd in a `zstd -T0` child process (layer/zstd.ts),
  * or none (the tar is the blob). `ensureLayers` makes every missing layer of a chain at once,
@@ -86,6 +89,21 @@ async function makeLayer(id: string, options: LayerExportOptions): Promise<Snaps
     if (!known.empty) await options.store.protect([known.digest]);
     return known;
   }
+  if (meta.cloneOf !== undefined && (await options.snapshots.meta(meta.cloneOf))) {
+    // A clone of another platform's copy has that copy's entries: its layer, not read again.
+    const layer = await ensureLayer(meta.cloneOf, options);
+    if (variant === '') await options.snapshots.setLayer(id, layer);
+    else await writeVariant(options, id, variant, layer);
+    return layer;
+  }
+  if (meta.cloneOrigin) {
+    // Its equal siblings are clones that take this layer (above): one pass, hash and compress.
+    const made = await compressLayer(id, options);
+    await rememberByDiffId(made, variant, options);
+    if (variant === '') await options.snapshots.setLayer(id, made);
+    else await writeVariant(options, id, variant, made);
+    return made;
+  }
   // The same changes made on several platforms (a COPY of the context onto each platform's base)
   // are one layer: hash the tar first, and compress only what no other snapshot has compressed.
   const { diffId, entries } = await tarDigest(id, options);
@@ -102,6 +120,21 @@ async function makeLayer(id: string, options: LayerExportOptions): Promise<Snaps
 
 const byDiffId = new Map<string, Promise<SnapshotLayer>>();
 
+function byDiffIdFile(diffId: Digest, variant: string, options: LayerExportOptions): string {
+  const dir = path.join(options.snapshots.root, 'layers-by-diff', variant || 'default');
+  return path.join(dir, `${diffId.replace(':', '-')}.json`);
+}
+
+/** Records a layer made without `sharedLayer`, for later equal snapshots to find. */
+async function rememberByDiffId(layer: SnapshotLayer, variant: string, options: LayerExportOptions) {
+  if (layer.empty) return;
+  const file = byDiffIdFile(layer.diffId, variant, options);
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(layer));
+  await rename(tmp, file);
+}
+
 /** The blob of a layer with this diff ID in this variant: one already made, or `make` it once. */
 async function sharedLayer(
   diffId: Digest,
@@ -109,8 +142,8 @@ async function sharedLayer(
   options: LayerExportOptions,
   make: () => Promise<SnapshotLayer>,
 ): Promise<SnapshotLayer> {
-  const dir = path.join(options.snapshots.root, 'layers-by-diff', variant || 'default');
-  const file = path.join(dir, `${diffId.replace(':', '-')}.json`);
+  const file = byDiffIdFile(diffId, variant, options);
+  const dir = path.dirname(file);
   const key = file;
   const inFlight = byDiffId.get(key);
   if (inFlight) return inFlight;

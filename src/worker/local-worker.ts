@@ -9,11 +9,20 @@
  * keeps this file about orchestration: mounts, snapshots, errors and progress.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { ContentStore } from '../content/index.js';
 import { goStrconvQuote } from '../gofmt/index.js';
-import type { ExecMount, ExecOp, FileAction, FileOp, HttpSourceOp, Vertex } from '../graph/index.js';
+import type {
+  ChownSpec,
+  ExecMount,
+  ExecOp,
+  FileAction,
+  FileOp,
+  HttpSourceOp,
+  Vertex,
+} from '../graph/index.js';
 import type { Digest } from '../oci/index.js';
 import { StatusReporter } from '../progress/index.js';
 import { parseReference } from '../registry/reference/index.js';
@@ -21,6 +30,7 @@ import type { SolveContext, Worker } from '../solver/index.js';
 import { CacheMounts } from './cache-mounts.js';
 import { contextChecksum, type FileDigestMemo, materializeContext } from './context/index.js';
 import type { StepMount } from './exec/index.js';
+import { CloneRefusedError, cloneTree } from './fileop/clone-tree.js';
 import type { CopySource } from './fileop/index.js';
 import { type Downloaded, download } from './http/download.js';
 import { type ImageFetcher, pullProgress, resolveBaseImage, unpackImage } from './images/index.js';
@@ -89,6 +99,10 @@ const TAIL_LINES = 20;
 export class LocalWorker implements Worker<WorkerRef> {
   /** Downloads made while computing keys, reused by exec (one download per URL and build). */
   private readonly downloads = new Map<string, Promise<Downloaded>>();
+  /** Copies written straight into a snapshot, by action and source: the first platform's snapshot. */
+  private readonly copyTwins = new Map<string, Promise<string>>();
+  /** Checksums of the local sources read in this build, by vertex digest. */
+  private readonly localSums = new Map<string, Promise<string>>();
   private readonly cacheMounts: CacheMounts;
 
   constructor(private readonly deps: WorkerDeps) {
@@ -105,7 +119,7 @@ export class LocalWorker implements Worker<WorkerRef> {
         const id = op.name === 'context' ? 'transferring context:' : `transferring ${op.name}:`;
         const transfer = new StatusReporter(ctx.progress, vertex.digest, id, { announce: false });
         let bytes = 0;
-        const sum = await contextChecksum(this.localDir(op.name), {
+        const sum = contextChecksum(this.localDir(op.name), {
           excludes: op.exclude,
           memo: this.deps.memo,
           signal: ctx.signal,
@@ -114,8 +128,10 @@ export class LocalWorker implements Worker<WorkerRef> {
             transfer.update(bytes);
           },
         });
+        this.localSums.set(vertex.digest, sum);
+        const done = await sum;
         transfer.complete(bytes);
-        return sum;
+        return done;
       }
       case 'http':
         // Without a checksum the content is only known by fetching it.
@@ -129,10 +145,14 @@ export class LocalWorker implements Worker<WorkerRef> {
     if (vertex.op.kind !== 'file' || input.vertex.op.kind !== 'local' || !this.deps.copyChecksum)
       return undefined;
     const dir = this.localDir(input.vertex.op.name);
+    const contextSum = this.localSums.get(input.vertex.digest);
     const parts: string[] = [];
     for (const action of vertex.op.actions) {
-      if (action.action === 'copy' && action.sourceInput === index)
-        parts.push(await this.deps.copyChecksum(action, dir, this.deps.memo));
+      if (action.action !== 'copy' || action.sourceInput !== index) continue;
+      // `COPY . DEST` reads the whole (filtered) context, which its checksum already covers:
+      // no second walk of every file.
+      if (contextSum && copiesWholeSource(action)) parts.push(`context ${await contextSum}`);
+      else parts.push(await this.deps.copyChecksum(action, dir, this.deps.memo));
     }
     return createHash('sha256').update(parts.join('\n')).digest('hex');
   }
@@ -321,8 +341,105 @@ export class LocalWorker implements Worker<WorkerRef> {
     return view.root;
   }
 
+  /**
+   * The name a copy makes at the root, when the copy can be written straight into a new
+   * snapshot's directory instead of through an overlay mount of its base: one copy action,
+   * no archive extraction, no --parents, no owner names to look up, and a destination `/NAME`
+   * that no snapshot of the base has, in any form. Such a copy cannot meet anything of its base,
+   * so what it writes is the whole of its layer; every platform copying the same source to the
+   * same place then makes the same tree, and all but the first clone it (execDetachedCopy).
+   */
+  private async detachedCopyTop(op: FileOp, base: readonly string[]): Promise<string | undefined> {
+    const action = op.actions[0];
+    if (!op.base || op.actions.length !== 1 || action?.action !== 'copy') return undefined;
+    if (action.sourceInput === undefined || action.extractArchives || action.parents) return undefined;
+    if (!numericChown(action.chown) || !action.dest.startsWith('/')) return undefined;
+    const dest = path.posix.normalize(action.dest.replace(/\/\.?$/, '') || '/');
+    if (dest === '/' || path.posix.dirname(dest) !== '/') return undefined;
+    const name = path.posix.basename(dest);
+    for (const id of base) {
+      if (
+        await lstat(path.join(this.deps.snapshots.upperDir(id), name)).then(
+          () => true,
+          () => false,
+        )
+      )
+        return undefined;
+    }
+    return name;
+  }
+
+  /** A copy written into its snapshot's own directory (see detachedCopyTop). */
+  private async execDetachedCopy(
+    op: FileOp,
+    inputs: readonly WorkerRef[],
+    base: readonly string[],
+    top: string,
+    ctx: SolveContext,
+  ): Promise<WorkerRef> {
+    const action = op.actions[0] as Extract<FileAction, { action: 'copy' }>;
+    const input = inputs[action.sourceInput as number];
+    const views: SnapshotView[] = [];
+    const { id, fs } = await this.deps.snapshots.create();
+    try {
+      const copy = async () => {
+        const source: CopySource = {
+          root: await this.inputRoot(input, views),
+          kind: input?.kind === 'local' ? 'local' : 'snapshot',
+          description: describeInput(input),
+        };
+        await this.deps.applyFileActions(op.actions, {
+          destRoot: fs,
+          sourceRoot: (i) => (i === action.sourceInput ? source : undefined),
+          signal: ctx.signal,
+        });
+      };
+      const key = JSON.stringify([action, sourceIdentity(input)]);
+      const first = this.copyTwins.get(key);
+      let cloneOf: string | undefined;
+      if (first === undefined) {
+        const made = copy().then(() => id);
+        this.copyTwins.set(key, made);
+        await made;
+      } else {
+        cloneOf = await this.cloneCopy(first, fs, top);
+        if (cloneOf === undefined) await copy();
+      }
+      await this.deps.snapshots.finish(
+        id,
+        undefined,
+        cloneOf ? { cloneOf } : { cloneOrigin: first === undefined },
+      );
+      return { kind: 'fs', chain: [...base, id] };
+    } catch (err) {
+      await this.deps.snapshots.remove(id).catch(() => {});
+      throw err;
+    } finally {
+      for (const v of views) await v.release().catch(() => {});
+    }
+  }
+
+  /**
+   * Clones another platform's copy of `top` (its snapshot, once made); returns that snapshot's
+   * id, or undefined when there is none to clone or it cannot be cloned.
+   */
+  private async cloneCopy(first: Promise<string>, into: string, top: string): Promise<string | undefined> {
+    const from = await first.catch(() => undefined);
+    if (from === undefined) return undefined;
+    try {
+      await cloneTree(this.deps.snapshots.upperDir(from), into, top);
+      return from;
+    } catch (err) {
+      if (!(err instanceof CloneRefusedError)) throw err;
+      await rm(path.join(into, top), { recursive: true, force: true });
+      return undefined;
+    }
+  }
+
   private async execFile(op: FileOp, inputs: readonly WorkerRef[], ctx: SolveContext): Promise<WorkerRef> {
     const base = op.base ? chainOf(inputs[0]) : [];
+    const top = await this.detachedCopyTop(op, base);
+    if (top !== undefined) return this.execDetachedCopy(op, inputs, base, top, ctx);
     return this.onNewSnapshot(base, async (root, views) => {
       const sources = new Map<number, CopySource>();
       for (const action of op.actions) {
@@ -346,6 +463,20 @@ export class LocalWorker implements Worker<WorkerRef> {
       });
     });
   }
+}
+
+/** A numeric `--chown` needs no name lookup in the base's /etc files. */
+function numericChown(chown: ChownSpec | undefined): boolean {
+  return (
+    chown === undefined ||
+    (/^\d+$/.test(chown.user) && (chown.group === undefined || /^\d+$/.test(chown.group)))
+  );
+}
+
+/** What a copy reads from, the same for every platform that copies it. */
+function sourceIdentity(ref: WorkerRef | undefined): string {
+  if (ref === undefined) return 'scratch';
+  return ref.kind === 'local' ? `local ${ref.dir}` : `fs ${ref.chain.join(' ')}`;
 }
 
 /** How error messages name a copy's source. */
@@ -372,4 +503,15 @@ async function readSecret(source: SecretSource): Promise<Buffer | undefined> {
     return value === undefined ? undefined : Buffer.from(value);
   }
   return undefined;
+}
+
+/** A copy of the whole source directory: `COPY . DEST` without wildcards, excludes or --parents. */
+function copiesWholeSource(action: Extract<FileAction, { action: 'copy' }>): boolean {
+  return (
+    action.sources.length === 1 &&
+    ['.', './', '/', ''].includes(action.sources[0] as string) &&
+    action.exclude.length === 0 &&
+    !action.parents &&
+    !action.extractArchives
+  );
 }

@@ -63,8 +63,16 @@ interface Frame {
   readonly includeInfo: MatchInfo;
   readonly excludeInfo: MatchInfo;
   names: string[] | undefined;
+  /** lstat of names[i], started up to {@link LOOKAHEAD} entries ahead of `next`. */
+  readonly stats: Array<Promise<Stats | undefined>>;
   next: number;
 }
+
+/**
+ * Entries stat'ed ahead of the walk: one lstat at a time is a thread-pool round trip per file
+ * (about 0.4 s for 10,000 files), a window of them overlaps those trips.
+ */
+const LOOKAHEAD = 64;
 
 interface Verdict {
   readonly pass: boolean;
@@ -95,7 +103,7 @@ export async function* walkContext(
     }
     const rel = top.rel === '' ? name : `${top.rel}/${name}`;
     const abs = path.join(top.abs, name);
-    const stats = await lstatIfExists(abs);
+    const stats = await statAhead(top, top.next - 1);
     if (stats === undefined) continue;
     const entry: ContextEntry = { path: rel, absolutePath: abs, stats };
     const v = judge(rel, stats.isDirectory(), top, include, exclude);
@@ -158,7 +166,20 @@ function frame(
   includeInfo: MatchInfo,
   excludeInfo: MatchInfo,
 ): Frame {
-  return { rel, abs, entry, emitted, includeInfo, excludeInfo, names: undefined, next: 0 };
+  return { rel, abs, entry, emitted, includeInfo, excludeInfo, names: undefined, stats: [], next: 0 };
+}
+
+/** The lstat of entry `index` of a frame, after starting those of the entries that follow it. */
+function statAhead(top: Frame, index: number): Promise<Stats | undefined> {
+  const names = top.names as string[];
+  const end = Math.min(names.length, index + LOOKAHEAD);
+  for (let i = top.stats.length; i < end; i++) {
+    const pending = lstatIfExists(path.join(top.abs, names[i] as string));
+    // Awaited in turn below; until then a failure must not count as unhandled.
+    pending.catch(() => {});
+    top.stats.push(pending);
+  }
+  return top.stats[index] as Promise<Stats | undefined>;
 }
 
 async function resolveRoot(root: string): Promise<string> {

@@ -1,7 +1,9 @@
 /**
  * The checksum of a build context: every file the .dockerignore patterns let through, by path,
- * type, permission bits, link target and content digest. Ownership and times are left out (the
- * build sees context files as 0:0, and a touch is not a change).
+ * type, permission bits, link target, device numbers, hardlink group (the first path of the
+ * inode) and content digest. Ownership and times are left out (the build sees context files as
+ * 0:0, and a touch is not a change). It covers all that a `COPY . DEST` of the whole context
+ * reads, so such a copy's cache key is this checksum (src/worker/local-worker.ts).
  */
 import { createHash } from 'node:crypto';
 import { readlink } from 'node:fs/promises';
@@ -23,6 +25,7 @@ export interface ContextChecksumOptions {
 /** Checksums the context at `dir`. */
 export async function contextChecksum(dir: string, options: ContextChecksumOptions): Promise<string> {
   const lines: Promise<string>[] = [];
+  const linkGroups = new Map<string, string>();
   const running = new Set<Promise<unknown>>();
   for await (const entry of walkContext(dir, {
     excludePatterns: [...options.excludes],
@@ -32,16 +35,23 @@ export async function contextChecksum(dir: string, options: ContextChecksumOptio
     const mode = (stats.mode & 0o7777).toString(8);
     let line: Promise<string>;
     if (stats.isFile()) {
+      let group = '';
+      if (stats.nlink > 1) {
+        const inode = `${stats.dev}:${stats.ino}`;
+        const first = linkGroups.get(inode);
+        if (first === undefined) linkGroups.set(inode, entry.path);
+        else group = ` =${first}`;
+      }
       line = options.memo.digest(entry.absolutePath, stats).then((d) => {
         options.onFile?.(stats.size);
-        return `f ${entry.path} ${mode} ${d}`;
+        return `f ${entry.path} ${mode} ${d}${group}`;
       });
     } else if (stats.isSymbolicLink()) {
       line = readlink(entry.absolutePath).then((t) => `l ${entry.path} ${t}`);
     } else if (stats.isDirectory()) {
       line = Promise.resolve(`d ${entry.path} ${mode}`);
     } else {
-      line = Promise.resolve(`o ${entry.path} ${mode}`);
+      line = Promise.resolve(`o ${entry.path} ${(stats.mode >>> 12).toString(8)} ${mode} ${stats.rdev}`);
     }
     lines.push(line);
     running.add(line);

@@ -21,7 +21,20 @@ export interface SnapshotMeta {
   readonly createdAt: string;
   /** Its layer, once made or pulled: the tar's digest and the compressed blob. */
   readonly layer?: SnapshotLayer;
+  /**
+   * The snapshot whose directory this one's is a clone of (the same entries, files hard-linked):
+   * its layer is that snapshot's layer.
+   */
+  readonly cloneOf?: string;
+  /**
+   * Written by a copy that other platforms clone (they name it in `cloneOf`): its equal layers
+   * are known, so its own is made in one pass, without a diff ID pass first.
+   */
+  readonly cloneOrigin?: boolean;
 }
+
+/** What {@link SnapshotStore.finish} records besides the id and time. */
+export type SnapshotFinish = Pick<SnapshotMeta, 'cloneOf' | 'cloneOrigin'>;
 
 /** A snapshot's layer blob. */
 export interface SnapshotLayer {
@@ -92,9 +105,15 @@ export class SnapshotStore {
     return { id, fs };
   }
 
-  /** Marks a snapshot complete. */
-  async finish(id: string, layer?: SnapshotLayer): Promise<void> {
-    const meta: SnapshotMeta = { id, createdAt: new Date().toISOString(), ...(layer ? { layer } : {}) };
+  /** Marks a snapshot complete; `layer` when its blob is known, `how` when it shares a copy. */
+  async finish(id: string, layer?: SnapshotLayer, how: SnapshotFinish = {}): Promise<void> {
+    const meta: SnapshotMeta = {
+      id,
+      createdAt: new Date().toISOString(),
+      ...(layer ? { layer } : {}),
+      ...(how.cloneOf ? { cloneOf: how.cloneOf } : {}),
+      ...(how.cloneOrigin ? { cloneOrigin: true } : {}),
+    };
     await this.writeMeta(id, meta);
   }
 
