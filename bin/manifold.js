@@ -11,15 +11,9 @@
 //    failure to read or write that cache is ignored. After a build that found no resident
 //    builder, one is started in the background for the next build.
 'use strict';
+// Only what the thin client needs is loaded up front; the rest when the bundle runs here.
 const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
-const { setFlagsFromString } = require('node:v8');
-const { Script } = require('node:vm');
-
-// undici parses HTTP with a WebAssembly module that V8 would also recompile with its optimizing
-// tier in the background, and a process waits for that compile at exit (≈ 60 ms, longer than a
-// no-change build's own work). The baseline tier is fast enough for headers and chunk framing.
-setFlagsFromString('--liftoff-only');
 
 const SERVE = '--resident-serve';
 const dist = path.join(__dirname, '..', 'dist');
@@ -31,8 +25,15 @@ const key = `${bundleStat.size}-${Math.trunc(bundleStat.mtimeMs)}-${process.vers
 
 async function run() {
   if (argv[0] === SERVE) {
-    const cli = loadBundle('resident');
-    await cli.serveResident({ key, run: (args, options) => cli.main(args, options) });
+    // The resident runs builds: it starts from the code cache of `build`, so that even its
+    // first build finds the functions of a build compiled.
+    const { cli, saveCache } = loadBundle('build', { saveOnExit: false });
+    const run = async (args, options) => {
+      const code = await cli.main(args, options);
+      saveCache?.();
+      return code;
+    };
+    await cli.serveResident({ key, run });
     process.exit(0);
   }
   const resident = argv.includes('build') ? require(path.join(dist, 'resident-client.cjs')) : undefined;
@@ -41,13 +42,22 @@ async function run() {
     process.exitCode = handed.code;
     return;
   }
-  const cli = loadBundle(argv.find((a) => !a.startsWith('-')));
+  const { cli } = loadBundle(argv.find((a) => !a.startsWith('-')));
   process.exitCode = await cli.main(argv);
   if (handed.startResident) resident.startResident(__filename);
 }
 
-/** Loads the bundle with the code cache of `command`, saving the cache after this run if new. */
-function loadBundle(command) {
+/**
+ * Loads the bundle with the code cache of `command`. When that cache is missing or stale, a new
+ * one is saved when the process ends (`saveOnExit`), or by calling `saveCache` (once).
+ */
+function loadBundle(command, { saveOnExit = true } = {}) {
+  // undici parses HTTP with a WebAssembly module that V8 would also recompile with its
+  // optimizing tier in the background, and a process waits for that compile at exit (≈ 60 ms,
+  // longer than a no-change build's own work). The baseline tier is fast enough for headers and
+  // chunk framing.
+  require('node:v8').setFlagsFromString('--liftoff-only');
+  const { Script } = require('node:vm');
   const source = readFileSync(bundle, 'utf8');
   const cacheFile = codeCachePath(command);
   const cachedData = readQuietly(cacheFile);
@@ -57,13 +67,17 @@ function loadBundle(command) {
   });
   const cjsModule = { exports: {} };
   script.runInThisContext().call(cjsModule.exports, cjsModule.exports, require, cjsModule, bundle, dist);
+  let saveCache;
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
-    // After a command ran, the cache also holds the functions it compiled on the way; the
-    // resident process never ends that way, so it saves what loading compiled.
-    if (command === 'resident') saveQuietly(cacheFile, script.createCachedData());
-    else process.once('beforeExit', () => saveQuietly(cacheFile, script.createCachedData()));
+    // After a command ran, the cache also holds the functions it compiled on the way.
+    let saved = false;
+    saveCache = () => {
+      if (!saved) saveQuietly(cacheFile, script.createCachedData());
+      saved = true;
+    };
+    if (saveOnExit) process.once('beforeExit', saveCache);
   }
-  return cjsModule.exports;
+  return { cli: cjsModule.exports, saveCache };
 }
 
 /**

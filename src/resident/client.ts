@@ -8,7 +8,6 @@
  * Only `build` is handed over, and only when it needs nothing of the client's standard input and
  * writes no archive to its standard output (`-f -`, a `-` context, `-o -`, `dest=-`).
  */
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import {
   type ClientFrame,
@@ -161,9 +160,11 @@ function lost(): DelegateOutcome {
  * entry script). It outlives this process, and quits by itself when idle or when its socket is
  * removed.
  */
-export function startResident(bin: string): void {
+export async function startResident(bin: string): Promise<void> {
   if (residentDisabled() || residentSocketPath() === undefined) return;
   try {
+    // Loaded here, not with the client: a build handed over never needs it.
+    const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [bin, '--resident-serve'], {
       detached: true,
       stdio: 'ignore',

@@ -25,6 +25,7 @@ import {
   type ServerFrame,
 } from './protocol.js';
 import { enterRequestScope } from './request-scope.js';
+import { warmUpResident } from './warm-up.js';
 
 /** Runs one CLI command; resolves to its exit code. */
 export type CommandRunner = (
@@ -42,6 +43,11 @@ export interface ResidentOptions {
   readonly socketPath?: string;
   /** Idle time before quitting; default MANIFOLD_RESIDENT_IDLE seconds, else 15 minutes. */
   readonly idleMs?: number;
+  /**
+   * Run a build in a throwaway state directory before the first client's, its output dropped,
+   * so that a client's first build finds the JIT warm (see warm-up.ts). Default true.
+   */
+  readonly warmUp?: boolean;
 }
 
 const DEFAULT_IDLE_MS = 15 * 60 * 1000;
@@ -82,9 +88,12 @@ export async function serveResident(options: ResidentOptions): Promise<void> {
   await chmod(socketPath, 0o600);
   const ino = (await stat(socketPath)).ino;
   process.title = 'manifold resident';
-  // For `ps` readers and the benchmark, which adds this process's CPU time to the builds'.
+  // Clients that come during the warm-up wait for it (their build is then the faster one).
+  const warm = options.warmUp === false ? Promise.resolve() : warmUpResident(options.run);
+  // For `ps` readers and the benchmark, which adds this process's CPU time to the builds': the
+  // pid file appears once the process is warm.
   const pidFile = residentPidPath(socketPath);
-  await writeFile(pidFile, `${process.pid}\n`);
+  void warm.then(() => writeFile(pidFile, `${process.pid}\n`)).catch(() => {});
 
   const idleMs = options.idleMs ?? idleFromEnv();
   let current: { readonly socket: net.Socket; readonly abort: AbortController } | undefined;
@@ -128,6 +137,7 @@ export async function serveResident(options: ResidentOptions): Promise<void> {
     clearTimeout(idleTimer);
     socket.once('close', () => abort.abort(new Error('the client went away')));
     let code: number;
+    await warm;
     send(socket, { t: 'started', pid: process.pid });
     try {
       const scope = enterRequestScope(request, (which, bytes) =>
