@@ -105,8 +105,10 @@ export function manifoldBuilder(stateDir: string, command: ManifoldCommand): Bui
       // A profiled run must do its work in the profiled process, not in the resident builder.
       const env = { MANIFOLD_HOME: stateDir, ...(command.profileDir ? { MANIFOLD_RESIDENT: '0' } : {}) };
       const sample = await measure({ ...argv, env, log: req.log });
+      // A run without a resident starts one: wait (untimed) until it is up and warm, and count
+      // its start and warm-up as this run's CPU time.
+      if (before === undefined && !command.profileDir) await settleResident(stateDir);
       const after = await residentUsage(stateDir);
-      await settleResident(stateDir);
       return {
         ...sample,
         userMs: sample.userMs + residentCpuOfRun(before, after),

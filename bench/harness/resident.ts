@@ -1,9 +1,10 @@
 /**
  * Manifold's resident builder (src/resident/) does a build's work outside the measured process
  * tree: `/usr/bin/time` sees only the thin client. So that CPU time and peak RSS stay honest,
- * every Manifold run adds the resident process's CPU time spent during the run (all of it, start
- * included, the first time a resident process is seen) and takes the larger of the client's and
- * the resident's peak RSS. The resident's pid is in MANIFOLD_HOME/resident.pid.
+ * every Manifold run adds the resident process's CPU time spent during the run and takes the
+ * larger of the client's and the resident's peak RSS. A run that started a resident (a build that
+ * found none) waits for it to be up and warm, untimed, and counts all its CPU time so far (its
+ * start and warm-up). The resident's pid is in MANIFOLD_HOME/resident.pid, written once warm.
  *
  * CPU time is read from /proc: the sum of the threads' `schedstat` run time (nanoseconds) plus
  * the waited-for children's time in `stat` (runc, the containers, in clock ticks).
