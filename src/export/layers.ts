@@ -24,12 +24,13 @@
  * metadata) needs no diff ID pass at all: the clones take the origin's layer, and the origin
  * is hashed and compressed in one pass.
  *
- * Compression: gzip on libuv's thread pool, zstd in a `zstd -T0` child process (layer/zstd.ts),
+ * Compression: gzip in 1 MiB members compressed in parallel on libuv's thread pool
+ * (layer/parallel-gzip.ts), zstd in a `zstd -T0` child process (layer/zstd.ts),
  * or none (the tar is the blob). `ensureLayers` makes every missing layer of a chain at once,
  * and platforms are assembled at once, so independent layers compress in parallel; nothing here
  * queues them.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Transform, type TransformCallback, Writable } from 'node:stream';
@@ -130,7 +131,7 @@ async function rememberByDiffId(layer: SnapshotLayer, variant: string, options: 
   if (layer.empty) return;
   const file = byDiffIdFile(layer.diffId, variant, options);
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(tmp, JSON.stringify(layer));
   await rename(tmp, file);
 }
@@ -159,7 +160,7 @@ async function sharedLayer(
     }
     const made = await make();
     await mkdir(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(tmp, JSON.stringify(made));
     await rename(tmp, file);
     return made;

@@ -15,6 +15,7 @@ import { type Duplex, Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { ByteStream } from './byte-source.js';
 import { CompressionError } from './errors.js';
+import { ParallelGzip } from './parallel-gzip.js';
 import {
   createZstdCompress,
   createZstdDecompress,
@@ -88,9 +89,9 @@ export interface GzipOptions {
   level?: number;
 }
 
-/** A gzip compressor stream at the given level. */
+/** A gzip compressor stream at the given level, on several cores (parallel-gzip.ts). */
 export function createGzip(options: GzipOptions = {}): Transform {
-  return zlib.createGzip({ level: createGzipLevel(options.level ?? 6) });
+  return new ParallelGzip(createGzipLevel(options.level ?? 6));
 }
 
 function createGzipLevel(level: number): number {

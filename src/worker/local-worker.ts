@@ -99,6 +99,8 @@ const TAIL_LINES = 20;
 export class LocalWorker implements Worker<WorkerRef> {
   /** Downloads made while computing keys, reused by exec (one download per URL and build). */
   private readonly downloads = new Map<string, Promise<Downloaded>>();
+  /** Snapshots other platforms cloned, once marked as such. */
+  private readonly cloneOrigins = new Map<string, Promise<void>>();
   /** Copies written straight into a snapshot, by action and source: the first platform's snapshot. */
   private readonly copyTwins = new Map<string, Promise<string>>();
   /** Checksums of the local sources read in this build, by vertex digest. */
@@ -405,11 +407,7 @@ export class LocalWorker implements Worker<WorkerRef> {
         cloneOf = await this.cloneCopy(first, fs, top);
         if (cloneOf === undefined) await copy();
       }
-      await this.deps.snapshots.finish(
-        id,
-        undefined,
-        cloneOf ? { cloneOf } : { cloneOrigin: first === undefined },
-      );
+      await this.deps.snapshots.finish(id, undefined, cloneOf ? { cloneOf } : {});
       return { kind: 'fs', chain: [...base, id] };
     } catch (err) {
       await this.deps.snapshots.remove(id).catch(() => {});
@@ -428,6 +426,9 @@ export class LocalWorker implements Worker<WorkerRef> {
     if (from === undefined) return undefined;
     try {
       await cloneTree(this.deps.snapshots.upperDir(from), into, top);
+      const marking = this.cloneOrigins.get(from) ?? this.deps.snapshots.markCloneOrigin(from);
+      this.cloneOrigins.set(from, marking);
+      await marking;
       return from;
     } catch (err) {
       if (!(err instanceof CloneRefusedError)) throw err;

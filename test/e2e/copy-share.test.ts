@@ -6,7 +6,9 @@
  * records, and what reruns after a touch, an edit and a new hard link.
  */
 import assert from 'node:assert/strict';
-import { link, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { freshHome, makeContext, manifold, publishBaseImages, runCommand, testRegistry } from './helpers.js';
@@ -128,6 +130,66 @@ describe('a COPY shared by every platform', { skip }, () => {
     const dir = path.join(home, 'builders', 'default', 'snapshots');
     const inode = async (id: string) => (await stat(path.join(dir, id, 'fs', 'src', 'a.txt'))).ino;
     for (const c of clones) assert.equal(await inode(c.id), await inode(origin?.id as string));
+  });
+
+  it('shares the layer of equal copies from different sources (a stage built per platform)', async () => {
+    const home = await freshHome(reg);
+    const ctx = await makeContext({
+      Dockerfile: [
+        'FROM alpine AS one',
+        'RUN echo same > /one',
+        'FROM alpine AS two',
+        'RUN echo same > /two',
+        'FROM alpine',
+        'COPY --from=one /one /one',
+        'COPY --from=two /two /two',
+        '',
+      ].join('\n'),
+    });
+    const built = await manifold(
+      ['build', '--progress', 'quiet', '--platform', PLATFORMS, '-t', 'stages', ctx],
+      {
+        MANIFOLD_HOME: home,
+      },
+    );
+    assert.equal(built.code, 0, built.stderr);
+    const layers = await layersOf(home, 'docker.io/library/stages:latest');
+    // Each platform copied from its own stage: no clones, yet one blob per equal layer.
+    assert.equal(new Set(layers.map((l) => l[1])).size, 1);
+    assert.equal(new Set(layers.map((l) => l[2])).size, 1);
+    assert.deepEqual(await listing(home, layers[0]?.[2] as string), ['-rw-r--r-- 0/0 5 two']);
+    assert.equal((await snapshotMetas(home)).filter((m) => m.cloneOf !== undefined).length, 0);
+  });
+
+  it('writes a layer of several MiB as gzip members that skopeo and umoci (Go) read back', async () => {
+    const home = await freshHome(reg);
+    const data = randomBytes(3 * 1024 * 1024 + 4321);
+    const ctx = await makeContext({ Dockerfile: 'FROM scratch\nCOPY big.bin /big.bin\n' });
+    await writeFile(path.join(ctx, 'big.bin'), data);
+    const ref = `${reg}/e2e/members:1`;
+    const built = await manifold(
+      ['build', '--progress', 'quiet', '--platform', 'linux/amd64', '-t', ref, '--push', ctx],
+      {
+        MANIFOLD_HOME: home,
+      },
+    );
+    assert.equal(built.code, 0, built.stderr);
+    const layout = await mkdtemp(path.join(os.tmpdir(), 'manifold-oci-'));
+    const copy = await runCommand('skopeo', [
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${ref}`,
+      `oci:${layout}:x`,
+    ]);
+    assert.equal(copy.code, 0, copy.stderr);
+    const bundle = path.join(layout, 'bundle');
+    const unpack = await runCommand('umoci', ['unpack', '--rootless', '--image', `${layout}:x`, bundle]);
+    assert.equal(unpack.code, 0, unpack.stderr);
+    const back = await readFile(path.join(bundle, 'rootfs', 'big.bin'));
+    assert.equal(
+      createHash('sha256').update(back).digest('hex'),
+      createHash('sha256').update(data).digest('hex'),
+    );
   });
 
   it('keys a COPY of the whole context by the context: a touch reruns nothing, an edit or a new hard link does', async () => {

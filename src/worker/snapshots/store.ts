@@ -118,7 +118,8 @@ export class SnapshotStore {
   }
 
   private async writeMeta(id: string, meta: SnapshotMeta): Promise<void> {
-    const tmp = path.join(this.dir(id), `meta.json.${process.pid}.tmp`);
+    // Unique: several writers of one process can record on one snapshot at once.
+    const tmp = path.join(this.dir(id), `meta.json.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     await writeFile(tmp, JSON.stringify(meta));
     await rename(tmp, path.join(this.dir(id), 'meta.json'));
     this.#metas.set(id, Promise.resolve(meta));
@@ -137,6 +138,13 @@ export class SnapshotStore {
       if (meta === undefined && this.#metas.get(id) === read) this.#metas.delete(id);
     });
     return read;
+  }
+
+  /** Records that other snapshots are clones of this one (see `SnapshotMeta.cloneOrigin`). */
+  async markCloneOrigin(id: string): Promise<void> {
+    const meta = await this.meta(id);
+    if (!meta) throw new Error(`snapshot ${id} is not committed`);
+    if (!meta.cloneOrigin) await this.writeMeta(id, { ...meta, cloneOrigin: true });
   }
 
   /** Records a snapshot's layer blob once it has been made. */
