@@ -398,16 +398,18 @@ export class LocalWorker implements Worker<WorkerRef> {
       };
       const key = JSON.stringify([action, sourceIdentity(input)]);
       const first = this.copyTwins.get(key);
-      let cloneOf: string | undefined;
       if (first === undefined) {
-        const made = copy().then(() => id);
+        // Others clone it once it is committed (they record themselves on it).
+        const made = copy()
+          .then(() => this.deps.snapshots.finish(id))
+          .then(() => id);
         this.copyTwins.set(key, made);
         await made;
       } else {
-        cloneOf = await this.cloneCopy(first, fs, top);
+        const cloneOf = await this.cloneCopy(first, fs, top);
         if (cloneOf === undefined) await copy();
+        await this.deps.snapshots.finish(id, undefined, cloneOf ? { cloneOf } : {});
       }
-      await this.deps.snapshots.finish(id, undefined, cloneOf ? { cloneOf } : {});
       return { kind: 'fs', chain: [...base, id] };
     } catch (err) {
       await this.deps.snapshots.remove(id).catch(() => {});
