@@ -11,32 +11,38 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Agent, request } from 'undici';
+import { openRegistrySession } from '../builder/registry-session.js';
 import { enterRequestScope } from './request-scope.js';
 import type { CommandRunner } from './server.js';
 
 /**
- * One HTTP request through undici to a server of this process on loopback: undici compiles its
- * WebAssembly HTTP parser at a process's first connection, which would otherwise be in the
- * first build that talks to a registry.
+ * One manifest HEAD through a registry session, to a stand-in registry of this process on
+ * loopback (it has no image): the registry client's path of a push, and undici compiling its
+ * WebAssembly HTTP parser, which it does at a process's first connection.
  */
-async function warmUpHttp(): Promise<void> {
-  const server = http.createServer((_req, res) => res.end('ok'));
+async function warmUpRegistry(): Promise<void> {
+  const server = http.createServer((req, res) => {
+    res.statusCode = req.url === '/v2/' ? 200 : 404;
+    res.end();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const agent = new Agent();
+  const session = await openRegistrySession();
   try {
     const { port } = server.address() as AddressInfo;
-    const res = await request(`http://127.0.0.1:${port}/`, { method: 'HEAD', dispatcher: agent });
-    await res.body.dump();
+    await session.client.headManifestAtOrigin({
+      registry: `127.0.0.1:${port}`,
+      repository: 'warm-up/none',
+      tag: 'latest',
+    });
   } finally {
-    await agent.close();
+    await session.close();
     server.close();
   }
 }
 
-/** Runs the warm-up build with `run` (the CLI's main) and an HTTP request; never throws. */
+/** Runs the warm-up build with `run` (the CLI's main) and a registry request; never throws. */
 export async function warmUpResident(run: CommandRunner): Promise<void> {
-  await warmUpHttp().catch(() => {});
+  await warmUpRegistry().catch(() => {});
   let dir: string | undefined;
   try {
     dir = await mkdtemp(path.join(os.tmpdir(), 'manifold-warm-up-'));
