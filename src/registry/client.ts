@@ -18,6 +18,7 @@ import { manifoldVersion } from '../version.js';
 import { type BlobFetchOptions, openBlob } from './blob-fetch.js';
 import { blobExistsAt, type PushBlobOptions, type PushBlobResult, pushBlobTo } from './blob-push.js';
 import { type CredentialSource, noCredentials } from './credentials.js';
+import { RegistryError } from './errors.js';
 import { pushEndpoint, type RegistryEndpoint, resolveHosts } from './hosts.js';
 import { emptyHostsConfig, type HostsConfig } from './hosts-config.js';
 import { Limiter } from './limiter.js';
@@ -68,6 +69,7 @@ export interface GetManifestOptions extends CallOptions {
 }
 
 const DEFAULT_MAX_MANIFEST = 4 << 20;
+const NOT_ON_MIRROR = 'not on this mirror';
 
 /** The distribution client (see the module comment). */
 export class RegistryClient {
@@ -116,7 +118,7 @@ export class RegistryClient {
     return this.#limiter.run(() =>
       this.#pull(ref.registry, async (ep, last) => {
         const found = await headManifestAt(this.#transport, ep, ref, this.#manifestOpts(options, last));
-        if (found === undefined && !last) throw new Error('not on this mirror');
+        if (found === undefined && !last) throw new Error(NOT_ON_MIRROR);
         return found;
       }),
     );
@@ -221,17 +223,36 @@ export class RegistryClient {
     };
   }
 
-  /** Tries `op` on each pull endpoint in order; the last endpoint's outcome stands. */
+  /**
+   * Tries `op` on each pull endpoint in order; the last endpoint's outcome stands. When it is a
+   * failure, the failures of mirrors before it (other than not having the content) are named in
+   * its message: a broken mirror is why the origin was asked at all.
+   */
   async #pull<T>(registry: string, op: (ep: RegistryEndpoint, last: boolean) => Promise<T>): Promise<T> {
     const endpoints = this.endpoints(registry);
+    const mirrorFailures: string[] = [];
     for (let i = 0; ; i++) {
       const ep = endpoints[i] as RegistryEndpoint;
       const last = i === endpoints.length - 1;
       try {
         return await op(ep, last);
       } catch (err) {
-        if (last || (err instanceof Error && err.name === 'AbortError')) throw err;
+        if (err instanceof Error && err.name === 'AbortError') throw err;
+        if (last) {
+          if (err instanceof Error && mirrorFailures.length > 0)
+            err.message = `${err.message} (mirrors tried first: ${mirrorFailures.join('; ')})`;
+          throw err;
+        }
+        if (!isNotFound(err)) mirrorFailures.push((err as Error).message); // it names the registry it came from
       }
     }
   }
+}
+
+/** A mirror that does not have the content (the normal reason to ask the next endpoint). */
+function isNotFound(err: unknown): boolean {
+  return (
+    (err instanceof RegistryError && err.code === 'E_REGISTRY_NOT_FOUND') ||
+    (err instanceof Error && err.message === NOT_ON_MIRROR)
+  );
 }

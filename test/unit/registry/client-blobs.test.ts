@@ -294,6 +294,11 @@ describe('mirrors (resolve/host-fallback, resolve/proxy-ns-param, credential-sco
       (e: unknown) => {
         assert.ok(e instanceof RegistryError);
         assert.equal(e.code, 'E_REGISTRY_NOT_FOUND');
+        // Both broken mirrors are named after the origin's answer.
+        assert.match(
+          e.message,
+          /^not found: manifest \S+ does not exist in registry \S+: MANIFEST_UNKNOWN: manifest unknown \(mirrors tried first: cannot connect to registry 127\.0\.0\.1:1 \(http:\/\/127\.0\.0\.1:1\/v2\/lib\/fall\/manifests\/nope\?ns=\S+\): ECONNREFUSED; registry \S+ answered plain HTTP to an HTTPS request \(\S+\)\)$/,
+        );
         return true;
       },
     );
