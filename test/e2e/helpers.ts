@@ -14,6 +14,8 @@ export interface RunResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The process's pid. */
+  readonly pid: number;
 }
 
 /**
@@ -32,14 +34,19 @@ export function manifold(
   });
 }
 
-/** Runs any command. */
+/** Runs any command (in `cwd`, default this process's directory). */
 export function runCommand(
   cmd: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  cwd?: string,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -49,7 +56,7 @@ export function runCommand(
       stderr += d.toString();
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, pid: child.pid ?? 0 }));
   });
 }
 

@@ -15,7 +15,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '../helpers/paths.js';
-import { freshHome, makeContext, manifold, publishBaseImages, testRegistry } from './helpers.js';
+import {
+  freshHome,
+  makeContext,
+  manifold,
+  publishBaseImages,
+  type RunResult,
+  runCommand,
+  testRegistry,
+} from './helpers.js';
 
 const registry = testRegistry();
 const skip = registry ? false : 'the test registry is not running (bash scripts/testworld/registry.sh start)';
@@ -253,29 +261,13 @@ describe('the resident builder', { skip }, () => {
   });
 });
 
-/** Runs the CLI in `cwd`; also reports its pid. */
+/** Runs the CLI in `cwd`, the resident builder on unless `env` says otherwise. */
 function runIn(
   cwd: string,
   args: readonly string[],
   env: Readonly<Record<string, string>>,
-): Promise<{ code: number; stdout: string; stderr: string; pid: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'manifold.js'), ...args], {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, pid: child.pid ?? 0 }));
-  });
+): Promise<RunResult> {
+  return runCommand(process.execPath, [path.join(repoRoot, 'bin', 'manifold.js'), ...args], env, cwd);
 }
 
 /** Sends one frame to a resident socket and collects its answers until it closes. */
