@@ -18,7 +18,6 @@ import { manifoldVersion } from '../version.js';
 import { type BlobFetchOptions, openBlob } from './blob-fetch.js';
 import { blobExistsAt, type PushBlobOptions, type PushBlobResult, pushBlobTo } from './blob-push.js';
 import { type CredentialSource, noCredentials } from './credentials.js';
-import { RegistryError } from './errors.js';
 import { pushEndpoint, type RegistryEndpoint, resolveHosts } from './hosts.js';
 import { emptyHostsConfig, type HostsConfig } from './hosts-config.js';
 import { Limiter } from './limiter.js';
@@ -69,7 +68,6 @@ export interface GetManifestOptions extends CallOptions {
 }
 
 const DEFAULT_MAX_MANIFEST = 4 << 20;
-const NOT_ON_MIRROR = 'not on this mirror';
 
 /** The distribution client (see the module comment). */
 export class RegistryClient {
@@ -118,7 +116,10 @@ export class RegistryClient {
     return this.#limiter.run(() =>
       this.#pull(ref.registry, async (ep, last) => {
         const found = await headManifestAt(this.#transport, ep, ref, this.#manifestOpts(options, last));
-        if (found === undefined && !last) throw new Error(NOT_ON_MIRROR);
+        if (found === undefined && !last)
+          throw new Error(
+            `mirror ${ep.host} does not have ${ref.repository}${ref.digest ? `@${ref.digest}` : `:${ref.tag ?? 'latest'}`}`,
+          );
         return found;
       }),
     );
@@ -225,8 +226,8 @@ export class RegistryClient {
 
   /**
    * Tries `op` on each pull endpoint in order; the last endpoint's outcome stands. When it is a
-   * failure, the failures of mirrors before it (other than not having the content) are named in
-   * its message: a broken mirror is why the origin was asked at all.
+   * failure, what the mirrors before it answered is added to its message: why the origin was
+   * asked at all (a mirror without the image, or a broken one).
    */
   async #pull<T>(registry: string, op: (ep: RegistryEndpoint, last: boolean) => Promise<T>): Promise<T> {
     const endpoints = this.endpoints(registry);
@@ -243,16 +244,9 @@ export class RegistryClient {
             err.message = `${err.message} (mirrors tried first: ${mirrorFailures.join('; ')})`;
           throw err;
         }
-        if (!isNotFound(err)) mirrorFailures.push((err as Error).message); // it names the registry it came from
+        // The messages name the mirror they came from.
+        mirrorFailures.push(err instanceof Error ? err.message : String(err));
       }
     }
   }
-}
-
-/** A mirror that does not have the content (the normal reason to ask the next endpoint). */
-function isNotFound(err: unknown): boolean {
-  return (
-    (err instanceof RegistryError && err.code === 'E_REGISTRY_NOT_FOUND') ||
-    (err instanceof Error && err.message === NOT_ON_MIRROR)
-  );
 }

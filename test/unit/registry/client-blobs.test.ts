@@ -343,4 +343,30 @@ describe('mirrors (resolve/host-fallback, resolve/proxy-ns-param, credential-sco
     await agent.close();
     checked++;
   });
+
+  test('when the origin fails too, the error says what the mirror answered first', async () => {
+    const { client, agent } = makeClient(`[registry."${reg.host}"]\nmirrors = ["${mirror.host}"]\n`);
+    await assert.rejects(
+      client.getManifest({ registry: reg.host, repository: 'lib/absent', tag: 'v9' }),
+      (e: unknown) => {
+        assert.ok(e instanceof RegistryError);
+        assert.equal(e.code, 'E_REGISTRY_NOT_FOUND');
+        const host = mirror.host.replace(/\./g, '\\.');
+        assert.match(
+          e.message,
+          new RegExp(
+            `does not exist in registry \\S+: MANIFEST_UNKNOWN: manifest unknown \\(mirrors tried first: not found: manifest \\S+ does not exist in registry ${host}: MANIFEST_UNKNOWN: manifest unknown\\)$`,
+          ),
+        );
+        return true;
+      },
+    );
+    // A HEAD that no endpoint answers is not an error: the image is simply not there.
+    assert.equal(
+      await client.headManifest({ registry: reg.host, repository: 'lib/absent', tag: 'v9' }),
+      undefined,
+    );
+    await agent.close();
+    checked += 2;
+  });
 });
