@@ -165,4 +165,10 @@ export interface VertexMeta {
   readonly location?: { readonly file: string; readonly startLine: number; readonly endLine: number };
   /** Skip the cache for this vertex (`--no-cache-filter`). */
   readonly ignoreCache?: boolean;
+  /**
+   * `NAME=value` added to an exec op's environment but not to its cache key: the predefined
+   * proxy build args (HTTP_PROXY…) given with `--build-arg` and not declared with ARG, as
+   * BuildKit passes them (its ProxyEnv).
+   */
+  readonly proxyEnv?: readonly string[];
 }

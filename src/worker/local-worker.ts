@@ -229,9 +229,11 @@ export class LocalWorker implements Worker<WorkerRef> {
     return this.onNewSnapshot(base, async (root, views) => {
       const mounts: HostMount[] = [];
       for (const m of op.mounts.slice(1)) await this.hostMount(m, inputs, views, mounts);
+      const proxyEnv = ctx.meta?.proxyEnv ?? [];
       const exitCode = await this.deps.runStep({
         rootfs: root,
-        op,
+        // Proxy settings reach the command, not the op (its digest is the cache key).
+        op: proxyEnv.length > 0 ? { ...op, env: [...op.env, ...proxyEnv] } : op,
         mounts,
         signal: ctx.signal,
         onOutput: (stream, data) => {

@@ -15,4 +15,6 @@ export interface DispatchContext {
   vertexName(builder: StageBuilder, node: InstructionNode): string;
   /** Whether this stage skips the cache (`--no-cache-filter`). */
   ignoreCache(builder: StageBuilder): boolean;
+  /** The predefined proxy args given with `--build-arg`, as `[name, value]` (see dispatch-run.ts). */
+  proxyArgs(): ReadonlyArray<readonly [string, string]>;
 }

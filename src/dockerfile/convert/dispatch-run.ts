@@ -38,16 +38,25 @@ export async function dispatchRun(b: StageBuilder, ins: RunInstruction, ctx: Dis
   for (const text of ins.mounts) mounts.push(await resolveMount(b, ins, text, ctx));
   const { args, scriptMount } = commandArgs(b, ins);
   if (scriptMount) mounts.push(scriptMount);
+  const env = b.runEnv();
+  // Proxy build args reach the command without an ARG, outside its cache key and history; an
+  // ARG (or ENV) of the same name makes one an ordinary variable instead.
+  const named = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
+  const proxyEnv = ctx
+    .proxyArgs()
+    .filter(([name]) => !named.has(name))
+    .map(([name, value]) => `${name}=${value}`);
   const meta: VertexMeta = {
     name: ctx.vertexName(b, ins.node),
     location: { file: b.file, startLine: ins.node.startLine, endLine: ins.node.endLine },
     ...(ctx.ignoreCache(b) ? { ignoreCache: true } : {}),
+    ...(proxyEnv.length > 0 ? { proxyEnv } : {}),
   };
   const historyArgs = b.runHistoryArgs();
   b.fs = b.fs.run(
     {
       args,
-      env: b.runEnv(),
+      env,
       cwd: b.cwd(),
       user: b.config.user,
       platform: formatPlatform(b.platform),

@@ -401,7 +401,27 @@ export class PlatformConversion implements DispatchContext {
   ignoreCache(b: StageBuilder): boolean {
     return b.stage.name !== undefined && (this.options.noCacheFilter ?? []).includes(b.stage.name);
   }
+
+  proxyArgs(): ReadonlyArray<readonly [string, string]> {
+    return PROXY_ARGS.filter((n) => this.argSources.buildArgs.has(n)).map(
+      (n) => [n, this.argSources.buildArgs.get(n) as string] as const,
+    );
+  }
 }
+
+/** Build args every Dockerfile may use without an ARG (Docker's predefined ARGs), in RUN only. */
+const PROXY_ARGS = [
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+];
 
 function suggestion(word: string, candidates: readonly string[]): string {
   const guess = closest(
