@@ -92,18 +92,13 @@ async function makeLayer(id: string, options: LayerExportOptions): Promise<Snaps
   }
   if (meta.cloneOf !== undefined && (await options.snapshots.meta(meta.cloneOf))) {
     // A clone of another platform's copy has that copy's entries: its layer, not read again.
-    const layer = await ensureLayer(meta.cloneOf, options);
-    if (variant === '') await options.snapshots.setLayer(id, layer);
-    else await writeVariant(options, id, variant, layer);
-    return layer;
+    return recordLayer(id, variant, await ensureLayer(meta.cloneOf, options), options);
   }
   if (meta.cloneOrigin) {
     // Its equal siblings are clones that take this layer (above): one pass, hash and compress.
     const made = await compressLayer(id, options);
-    await rememberByDiffId(made, variant, options);
-    if (variant === '') await options.snapshots.setLayer(id, made);
-    else await writeVariant(options, id, variant, made);
-    return made;
+    if (!made.empty) await writeRecord(byDiffIdFile(made.diffId, variant, options), made);
+    return recordLayer(id, variant, made, options);
   }
   // The same changes made on several platforms (a COPY of the context onto each platform's base)
   // are one layer: hash the tar first, and compress only what no other snapshot has compressed.
@@ -113,10 +108,27 @@ async function makeLayer(id: string, options: LayerExportOptions): Promise<Snaps
     if (made.diffId !== diffId) throw new Error(`snapshot ${id} changed while it was exported`);
     return made;
   });
-  const own: SnapshotLayer = { ...layer, ...(entries === 0 ? { empty: true } : {}) };
-  if (variant === '') await options.snapshots.setLayer(id, own);
-  else await writeVariant(options, id, variant, own);
-  return own;
+  return recordLayer(id, variant, { ...layer, ...(entries === 0 ? { empty: true } : {}) }, options);
+}
+
+/** Records `layer` as the snapshot's own (variant '') or as one of its variants; returns it. */
+async function recordLayer(
+  id: string,
+  variant: string,
+  layer: SnapshotLayer,
+  options: LayerExportOptions,
+): Promise<SnapshotLayer> {
+  if (variant === '') await options.snapshots.setLayer(id, layer);
+  else await writeRecord(variantFile(options, id, variant), layer);
+  return layer;
+}
+
+/** Writes a layer record atomically (a unique temporary name: several writers may race). */
+async function writeRecord(file: string, layer: SnapshotLayer): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, JSON.stringify(layer));
+  await rename(tmp, file);
 }
 
 const byDiffId = new Map<string, Promise<SnapshotLayer>>();
@@ -124,16 +136,6 @@ const byDiffId = new Map<string, Promise<SnapshotLayer>>();
 function byDiffIdFile(diffId: Digest, variant: string, options: LayerExportOptions): string {
   const dir = path.join(options.snapshots.root, 'layers-by-diff', variant || 'default');
   return path.join(dir, `${diffId.replace(':', '-')}.json`);
-}
-
-/** Records a layer made without `sharedLayer`, for later equal snapshots to find. */
-async function rememberByDiffId(layer: SnapshotLayer, variant: string, options: LayerExportOptions) {
-  if (layer.empty) return;
-  const file = byDiffIdFile(layer.diffId, variant, options);
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, JSON.stringify(layer));
-  await rename(tmp, file);
 }
 
 /** The blob of a layer with this diff ID in this variant: one already made, or `make` it once. */
@@ -144,7 +146,6 @@ async function sharedLayer(
   make: () => Promise<SnapshotLayer>,
 ): Promise<SnapshotLayer> {
   const file = byDiffIdFile(diffId, variant, options);
-  const dir = path.dirname(file);
   const key = file;
   const inFlight = byDiffId.get(key);
   if (inFlight) return inFlight;
@@ -159,10 +160,7 @@ async function sharedLayer(
       // Not made yet.
     }
     const made = await make();
-    await mkdir(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(made));
-    await rename(tmp, file);
+    await writeRecord(file, made);
     return made;
   })().finally(() => byDiffId.delete(key));
   byDiffId.set(key, lookup);
@@ -296,7 +294,7 @@ async function recompressPulled(
     size: written.size,
     mediaType: layerMediaType('oci', compression),
   };
-  await writeVariant(options, id, variant, layer);
+  await writeRecord(variantFile(options, id, variant), layer);
   return layer;
 }
 
@@ -314,19 +312,6 @@ async function readVariant(
   } catch {
     return undefined;
   }
-}
-
-async function writeVariant(
-  options: LayerExportOptions,
-  id: string,
-  variant: string,
-  layer: SnapshotLayer,
-): Promise<void> {
-  const file = variantFile(options, id, variant);
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(layer));
-  await rename(tmp, file);
 }
 
 /** Gathers small chunks into chunks of at least `size` bytes (the last may be smaller). */

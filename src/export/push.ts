@@ -75,7 +75,7 @@ export async function pushImage(root: Descriptor, target: Reference, options: Pu
     }),
   );
   layers?.complete(0);
-  const name = `${formatReference({ ...target, digest: undefined })}@${root.digest}`;
+  const name = pushedName(root, target);
   const manifestStatus = progress
     ? new StatusReporter(progress.sink, progress.digest, `pushing manifest for ${name}`)
     : undefined;
@@ -120,8 +120,16 @@ function reportUpToDate(root: Descriptor, target: Reference, options: PushOption
   const progress = options.progress;
   if (!progress) return;
   new StatusReporter(progress.sink, progress.digest, 'pushing layers').complete(0);
-  const name = `${formatReference({ ...target, digest: undefined })}@${root.digest}`;
-  new StatusReporter(progress.sink, progress.digest, `pushing manifest for ${name}`).complete(0);
+  new StatusReporter(
+    progress.sink,
+    progress.digest,
+    `pushing manifest for ${pushedName(root, target)}`,
+  ).complete(0);
+}
+
+/** `NAME:TAG@DIGEST`, as the push's manifest status names it. */
+function pushedName(root: Descriptor, target: Reference): string {
+  return `${formatReference({ ...target, digest: undefined })}@${root.digest}`;
 }
 
 /** A stream that opens the store's blob when read (the client wants a synchronous opener). */

@@ -46,6 +46,24 @@ async function historyOf(home: string, name: string): Promise<string[]> {
   return (config.history ?? []).map((h) => h.created_by ?? '');
 }
 
+/** `build --progress rawjson` for linux/amd64 of `ctx` into `ctx/out` (a local output). */
+function buildTo(home: string, ctx: string, out: string, buildArgs: readonly string[]) {
+  return manifold(
+    [
+      'build',
+      '--progress',
+      'rawjson',
+      '--platform',
+      'linux/amd64',
+      ...buildArgs.flatMap((a) => ['--build-arg', a]),
+      '-o',
+      `type=local,dest=${path.join(ctx, out)}`,
+      ctx,
+    ],
+    { MANIFOLD_HOME: home },
+  );
+}
+
 describe('proxy build args', { skip }, () => {
   const reg = registry ?? '';
   before(async () => {
@@ -58,25 +76,11 @@ describe('proxy build args', { skip }, () => {
       Dockerfile: 'FROM alpine\nRUN echo "[$HTTP_PROXY] [$no_proxy] [$OTHER]" > /proxy.txt\n',
     });
     const build = (proxy: string, out: string) =>
-      manifold(
-        [
-          'build',
-          '--progress',
-          'rawjson',
-          '--platform',
-          'linux/amd64',
-          '--build-arg',
-          `HTTP_PROXY=${proxy}`,
-          '--build-arg',
-          'no_proxy=localhost,.internal',
-          '--build-arg',
-          'OTHER=not predefined',
-          '-o',
-          `type=local,dest=${path.join(ctx, out)}`,
-          ctx,
-        ],
-        { MANIFOLD_HOME: home },
-      );
+      buildTo(home, ctx, out, [
+        `HTTP_PROXY=${proxy}`,
+        'no_proxy=localhost,.internal',
+        'OTHER=not predefined',
+      ]);
     const first = await build('http://proxy.example:3128', 'out1');
     assert.equal(first.code, 0, first.stderr);
     assert.equal(
@@ -118,22 +122,7 @@ describe('proxy build args', { skip }, () => {
     const ctx = await makeContext({
       Dockerfile: 'FROM alpine\nARG HTTP_PROXY\nRUN echo "[$HTTP_PROXY]" > /proxy.txt\n',
     });
-    const build = (proxy: string, out: string) =>
-      manifold(
-        [
-          'build',
-          '--progress',
-          'rawjson',
-          '--platform',
-          'linux/amd64',
-          '--build-arg',
-          `HTTP_PROXY=${proxy}`,
-          '-o',
-          `type=local,dest=${path.join(ctx, out)}`,
-          ctx,
-        ],
-        { MANIFOLD_HOME: home },
-      );
+    const build = (proxy: string, out: string) => buildTo(home, ctx, out, [`HTTP_PROXY=${proxy}`]);
     assert.equal((await build('http://a:1', 'out1')).code, 0);
     const second = await build('http://b:2', 'out2');
     assert.equal(second.code, 0, second.stderr);

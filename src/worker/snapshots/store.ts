@@ -27,14 +27,14 @@ export interface SnapshotMeta {
    */
   readonly cloneOf?: string;
   /**
-   * Written by a copy that other platforms clone (they name it in `cloneOf`): its equal layers
-   * are known, so its own is made in one pass, without a diff ID pass first.
+   * Other platforms cloned this snapshot's copy (they name it in `cloneOf`; see
+   * `markCloneOrigin`): its equal layers are known, so its own is made in one pass.
    */
   readonly cloneOrigin?: boolean;
 }
 
 /** What {@link SnapshotStore.finish} records besides the id and time. */
-export type SnapshotFinish = Pick<SnapshotMeta, 'cloneOf' | 'cloneOrigin'>;
+export type SnapshotFinish = Pick<SnapshotMeta, 'cloneOf'>;
 
 /** A snapshot's layer blob. */
 export interface SnapshotLayer {
@@ -112,7 +112,6 @@ export class SnapshotStore {
       createdAt: new Date().toISOString(),
       ...(layer ? { layer } : {}),
       ...(how.cloneOf ? { cloneOf: how.cloneOf } : {}),
-      ...(how.cloneOrigin ? { cloneOrigin: true } : {}),
     };
     await this.writeMeta(id, meta);
   }
